@@ -1,0 +1,112 @@
+// Cross-setting rules and the production refusals: an insecure production setting stops the start.
+import { isIP } from 'node:net'
+import { SHUTDOWN_CLOSE_MARGIN_MS, type Config } from './config.ts'
+
+export interface CheckResult {
+  problems: string[]
+  warnings: string[]
+}
+
+/** Placeholders people copy from examples; refused as SECRET_KEY in production. */
+const SAMPLE_SECRETS = new Set([
+  'changeme',
+  'change-me',
+  'change_me',
+  'secret',
+  'your-secret-key',
+  'replace-me-with-at-least-32-random-characters',
+  'development-secret-key-not-for-production',
+])
+const MIN_SECRET_LENGTH = 32
+const TRUST_EVERYONE = new Set(['0.0.0.0/0', '::/0', '*', 'true'])
+
+export function checkConfig(config: Config): CheckResult {
+  const problems = [...checkStructure(config)]
+  // Outside production these settings are the convenient defaults (pretty logs, docs on), not mistakes.
+  if (config.env === 'production') problems.push(...checkProductionSafety(config))
+  return { problems, warnings: [] }
+}
+
+/** Rules that hold in every environment: values that cannot work together. */
+function checkStructure(config: Config): string[] {
+  const problems: string[] = []
+  const { server } = config
+  if (server.headersTimeoutMs > server.requestTimeoutMs) {
+    problems.push(
+      'HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)',
+    )
+  }
+  for (const entry of server.trustProxy) {
+    const problem = checkProxyEntry(entry)
+    if (problem !== undefined) problems.push(`TRUST_PROXY: ${problem}`)
+  }
+  for (const origin of config.security.corsOrigins) {
+    if (origin !== '*' && !isExactOrigin(origin)) {
+      problems.push(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path)`)
+    }
+  }
+  return problems
+}
+
+/** Settings that are tolerable on a laptop and dangerous in production, each with its reason. */
+function checkProductionSafety(config: Config): string[] {
+  const refusals: string[] = []
+  const { security, log, lifecycle, server } = config
+  if (security.corsOrigins.includes('*')) {
+    refusals.push(
+      'CORS_ORIGINS: "*" lets any web site call the API from its visitors\' browsers; list the origins',
+    )
+  }
+  const secretProblem = checkSecret(security.secretKey)
+  if (secretProblem !== undefined) refusals.push(`SECRET_KEY: ${secretProblem}`)
+  if (config.docs.enabled) {
+    refusals.push('DOCS_ENABLED: the API docs would be public; publish openapi.json instead')
+  }
+  const trustsEveryone = server.trustProxy.filter((entry) => TRUST_EVERYONE.has(entry))
+  if (trustsEveryone.length > 0) {
+    refusals.push(
+      `TRUST_PROXY: ${trustsEveryone.join(', ')} trusts every peer, so any client can forge its address`,
+    )
+  }
+  if (log.format === 'pretty')
+    refusals.push('LOG_FORMAT: pretty logs cannot be parsed by a log shipper; use json')
+  if (log.level === 'silent') refusals.push('LOG_LEVEL: silent hides errors and access logs; use info')
+  const shutdownMs = lifecycle.drainDelayMs + lifecycle.shutdownTimeoutMs + SHUTDOWN_CLOSE_MARGIN_MS
+  if (shutdownMs > lifecycle.gracePeriodS * 1000) {
+    refusals.push(
+      `SHUTDOWN_DRAIN_DELAY_MS + SHUTDOWN_TIMEOUT_MS + ${SHUTDOWN_CLOSE_MARGIN_MS} ms for closing = ${shutdownMs} ms, ` +
+        `more than SHUTDOWN_GRACE_PERIOD_S (${lifecycle.gracePeriodS} s): the process would be killed mid-drain`,
+    )
+  }
+  if (server.handlerTimeoutMs > lifecycle.shutdownTimeoutMs) {
+    refusals.push(
+      'HANDLER_TIMEOUT_MS: longer than SHUTDOWN_TIMEOUT_MS, so a shutdown could cut requests that are still within their deadline',
+    )
+  }
+  return refusals
+}
+
+function checkSecret(secret: string): string | undefined {
+  if (secret === '') return 'missing; set SECRET_KEY or SECRET_KEY_FILE'
+  if (secret.length < MIN_SECRET_LENGTH) return `shorter than ${MIN_SECRET_LENGTH} characters`
+  if (SAMPLE_SECRETS.has(secret.toLowerCase())) return 'is a sample value from documentation'
+  if (new Set(secret).size < 8) return 'has too few distinct characters to be random'
+  return undefined
+}
+
+function checkProxyEntry(entry: string): string | undefined {
+  if (TRUST_EVERYONE.has(entry)) return undefined // allowed structurally, refused in production
+  if (/^\d+$/.test(entry)) return `"${entry}" is a hop count; list proxy addresses or CIDRs instead`
+  const [address = '', prefix, extra] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return `"${entry}" is not an IP address or CIDR`
+  if (prefix === undefined) return undefined
+  const bits = /^\d+$/.test(prefix) ? Number(prefix) : -1
+  if (bits < 0 || bits > (family === 4 ? 32 : 128)) return `"${entry}" has an invalid prefix length`
+  return undefined
+}
+
+function isExactOrigin(origin: string): boolean {
+  const url = URL.parse(origin)
+  return url !== null && (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin
+}

@@ -1,0 +1,61 @@
+// The typed, frozen configuration every part of Bulwark receives a slice of.
+import type { NodeEnv } from './schema.ts'
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+
+export interface ServerConfig {
+  host: string
+  port: number
+  /** Addresses/CIDRs of trusted reverse proxies; empty trusts none. */
+  trustProxy: readonly string[]
+  requestTimeoutMs: number
+  headersTimeoutMs: number
+  keepAliveTimeoutMs: number
+  handlerTimeoutMs: number
+  compressionThresholdBytes: number
+  bodyLimitBytes: number
+  maxHeaderSizeBytes: number
+  /** Show an unexpected error's message (never its stack) in 500 bodies; development only. */
+  exposeInternalErrors: boolean
+}
+
+export interface SecurityConfig {
+  /** Exact origins allowed by CORS; '*' only outside production. */
+  corsOrigins: readonly string[]
+  secretKey: string
+  /** HSTS is sent only where TLS is guaranteed in front of the service (production). */
+  hsts: boolean
+}
+
+export interface LogConfig {
+  level: LogLevel
+  format: 'json' | 'pretty'
+  slowRequestMs: number
+}
+
+export interface MathLimits {
+  maxExpressionLength: number
+  maxNodes: number
+  maxResultElements: number
+  maxStatisticsValues: number
+  maxFibonacciN: number
+}
+
+export interface LifecycleConfig {
+  gracePeriodS: number
+  drainDelayMs: number
+  shutdownTimeoutMs: number
+}
+
+export interface Config {
+  env: NodeEnv
+  server: ServerConfig
+  security: SecurityConfig
+  log: LogConfig
+  math: MathLimits
+  lifecycle: LifecycleConfig
+  docs: { enabled: boolean }
+}
+
+/** Time kept back from the grace period for closing resources and flushing logs after the drain. */
+export const SHUTDOWN_CLOSE_MARGIN_MS = 2000

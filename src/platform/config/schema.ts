@@ -1,0 +1,224 @@
+// Every environment variable Bulwark reads: its group, type, default per NODE_ENV, and meaning.
+// `.env.example` is generated from this table (and a test fails when the two drift apart).
+
+export const NODE_ENVS = ['development', 'production', 'test'] as const
+export type NodeEnv = (typeof NODE_ENVS)[number]
+
+export const CONFIG_GROUPS = ['server', 'security', 'logging', 'limits', 'lifecycle', 'docs'] as const
+export type ConfigGroup = (typeof CONFIG_GROUPS)[number]
+
+interface VariableBase {
+  group: ConfigGroup
+  doc: string
+  /** A secret is never printed or logged and may also be read from the file named by NAME_FILE. */
+  secret?: boolean
+  /** The default as written in the environment; a string for every NODE_ENV, or one per NODE_ENV. */
+  default: string | Readonly<Record<NodeEnv, string>>
+}
+
+export type VariableSpec =
+  | (VariableBase & { type: 'string'; pattern?: RegExp })
+  | (VariableBase & { type: 'integer'; min: number; max: number })
+  | (VariableBase & { type: 'boolean' })
+  | (VariableBase & { type: 'enum'; values: readonly string[] })
+  | (VariableBase & { type: 'list' })
+
+const perEnv = (development: string, production: string, test: string) => ({ development, production, test })
+
+export const VARIABLES = {
+  NODE_ENV: {
+    group: 'server',
+    type: 'enum',
+    values: NODE_ENVS,
+    default: 'development',
+    doc: 'Picks the defaults below: development, production or test.',
+  },
+  HOST: {
+    group: 'server',
+    type: 'string',
+    default: perEnv('127.0.0.1', '0.0.0.0', '127.0.0.1'),
+    doc: 'Address to listen on.',
+  },
+  PORT: {
+    group: 'server',
+    type: 'integer',
+    min: 0,
+    max: 65535,
+    default: perEnv('3000', '3000', '0'),
+    doc: 'TCP port of the public API; 0 picks a free one.',
+  },
+  TRUST_PROXY: {
+    group: 'server',
+    type: 'list',
+    default: '',
+    doc: 'Comma-separated addresses or CIDRs of the reverse proxies whose X-Forwarded-* headers are believed; forwarded headers from any other peer are ignored. Never a hop count; 0.0.0.0/0 and ::/0 are refused in production.',
+  },
+  REQUEST_TIMEOUT_MS: {
+    group: 'server',
+    type: 'integer',
+    min: 1000,
+    max: 600_000,
+    default: '30000',
+    doc: 'Time a client has to send the whole request (headers and body) before it gets 408.',
+  },
+  HEADERS_TIMEOUT_MS: {
+    group: 'server',
+    type: 'integer',
+    min: 1000,
+    max: 600_000,
+    default: '10000',
+    doc: 'Time a client has to send the request headers before it gets 408; kept short and independent of the keep-alive timeout (raising it only helps slow-header attacks). At most REQUEST_TIMEOUT_MS.',
+  },
+  KEEP_ALIVE_TIMEOUT_MS: {
+    group: 'server',
+    type: 'integer',
+    min: 1000,
+    max: 600_000,
+    default: '72000',
+    doc: 'Idle time before a keep-alive connection is closed; longer than a typical load balancer idle timeout (60 s) so the balancer, not the server, closes idle connections.',
+  },
+  HANDLER_TIMEOUT_MS: {
+    group: 'server',
+    type: 'integer',
+    min: 100,
+    max: 600_000,
+    default: '10000',
+    doc: 'Deadline for a route to answer once the request is received; past it the client gets 503 HANDLER_TIMEOUT and request.signal is aborted.',
+  },
+  COMPRESSION_THRESHOLD_BYTES: {
+    group: 'server',
+    type: 'integer',
+    min: 0,
+    max: 10_485_760,
+    default: '1024',
+    doc: 'Responses at least this large are compressed (br, gzip or deflate, as the client accepts).',
+  },
+  CORS_ORIGINS: {
+    group: 'security',
+    type: 'list',
+    default: perEnv('http://localhost:3000,http://127.0.0.1:3000', '', ''),
+    doc: 'Comma-separated origins allowed to call the API from a browser (scheme://host[:port]); empty allows none. `*` is refused in production.',
+  },
+  SECRET_KEY: {
+    group: 'security',
+    type: 'string',
+    secret: true,
+    default: '',
+    doc: 'Server-side secret (at least 32 characters) for signatures and key derivation; required in production. Generate with `openssl rand -base64 48`. Also read from SECRET_KEY_FILE.',
+  },
+  LOG_LEVEL: {
+    group: 'logging',
+    type: 'enum',
+    values: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    default: perEnv('info', 'info', 'warn'),
+    doc: 'Lowest level written; silent is refused in production.',
+  },
+  LOG_FORMAT: {
+    group: 'logging',
+    type: 'enum',
+    values: ['json', 'pretty'],
+    default: perEnv('pretty', 'json', 'json'),
+    doc: 'json: one JSON object per line (for log shippers); pretty: coloured single lines for a terminal, refused in production.',
+  },
+  SLOW_REQUEST_MS: {
+    group: 'logging',
+    type: 'integer',
+    min: 1,
+    max: 600_000,
+    default: '1000',
+    doc: 'Requests slower than this are logged at warn level with slow=true.',
+  },
+  BODY_LIMIT_BYTES: {
+    group: 'limits',
+    type: 'integer',
+    min: 1024,
+    max: 104_857_600,
+    default: '1048576',
+    doc: 'Largest request body accepted; larger bodies get 413.',
+  },
+  MAX_HEADER_SIZE_BYTES: {
+    group: 'limits',
+    type: 'integer',
+    min: 1024,
+    max: 65_536,
+    default: '16384',
+    doc: 'Largest request header block accepted; larger ones get 431.',
+  },
+  MATH_EXPRESSION_MAX_LENGTH: {
+    group: 'limits',
+    type: 'integer',
+    min: 1,
+    max: 100_000,
+    default: '1000',
+    doc: 'Longest expression /math/evaluate accepts, in characters.',
+  },
+  MATH_EXPRESSION_MAX_NODES: {
+    group: 'limits',
+    type: 'integer',
+    min: 1,
+    max: 100_000,
+    default: '200',
+    doc: 'Most parse-tree nodes an expression may have.',
+  },
+  MATH_RESULT_MAX_ELEMENTS: {
+    group: 'limits',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: '10000',
+    doc: 'Most elements a matrix result may have.',
+  },
+  MATH_STATISTICS_MAX_VALUES: {
+    group: 'limits',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: '10000',
+    doc: 'Most values /math/statistics accepts in one request.',
+  },
+  MATH_FIBONACCI_MAX_N: {
+    group: 'limits',
+    type: 'integer',
+    min: 1,
+    max: 1_000_000,
+    default: '100000',
+    doc: 'Largest n /math/fibonacci/{n} computes; larger gets 422.',
+  },
+  SHUTDOWN_GRACE_PERIOD_S: {
+    group: 'lifecycle',
+    type: 'integer',
+    min: 1,
+    max: 3600,
+    default: '30',
+    doc: 'Time the orchestrator gives the process between SIGTERM and SIGKILL (Kubernetes terminationGracePeriodSeconds); the timings below must fit in it.',
+  },
+  SHUTDOWN_DRAIN_DELAY_MS: {
+    group: 'lifecycle',
+    type: 'integer',
+    min: 0,
+    max: 600_000,
+    default: perEnv('0', '5000', '0'),
+    doc: 'After SIGTERM, readiness answers 503 for this long while requests are still served, so load balancers stop routing before the listener closes (no balancer on a laptop, so 0 in development).',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    group: 'lifecycle',
+    type: 'integer',
+    min: 100,
+    max: 600_000,
+    default: '20000',
+    doc: 'Once the listener is closed, in-flight requests have this long to finish before their connections are cut.',
+  },
+  DOCS_ENABLED: {
+    group: 'docs',
+    type: 'boolean',
+    default: perEnv('true', 'false', 'true'),
+    doc: 'Serve the OpenAPI document at /openapi.json and the docs UI at /docs. Refused in production, where they would be public.',
+  },
+} as const satisfies Record<string, VariableSpec>
+
+export type VariableName = keyof typeof VARIABLES
+
+/** The default of a variable under a NODE_ENV, as it would be written in the environment. */
+export function defaultOf(spec: VariableSpec, env: NodeEnv): string {
+  return typeof spec.default === 'string' ? spec.default : spec.default[env]
+}

@@ -1,0 +1,212 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { renderEnvExample } from '../../../src/platform/config/env-example.ts'
+import { describeConfig, loadConfig } from '../../../src/platform/config/loader.ts'
+import { readEnvironment } from '../../../src/platform/config/environment.ts'
+import { VARIABLES } from '../../../src/platform/config/schema.ts'
+
+const SECRET = 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI'
+const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: SECRET }
+
+function problemsOf(env: Record<string, string>): string[] {
+  const result = loadConfig(env)
+  return result.ok ? [] : result.problems
+}
+
+describe('loadConfig', () => {
+  it('starts with no variables at all, using the development defaults', () => {
+    const result = loadConfig({})
+
+    assert.ok(result.ok)
+    assert.equal(result.config.env, 'development')
+    assert.equal(result.config.server.port, 3000)
+    assert.equal(result.config.log.format, 'pretty')
+    assert.equal(result.config.docs.enabled, true)
+    assert.ok(result.config.security.secretKey.length >= 32, 'a random development secret is generated')
+    assert.ok(result.warnings.some((warning) => warning.startsWith('SECRET_KEY')))
+  })
+
+  it('picks production defaults from NODE_ENV alone', () => {
+    const result = loadConfig(PRODUCTION)
+
+    assert.ok(result.ok, JSON.stringify(result))
+    assert.equal(result.config.server.host, '0.0.0.0')
+    assert.equal(result.config.log.format, 'json')
+    assert.equal(result.config.docs.enabled, false)
+    assert.equal(result.config.security.hsts, true)
+    assert.equal(result.config.server.exposeInternalErrors, false)
+  })
+
+  it('returns a frozen configuration', () => {
+    const result = loadConfig({})
+
+    assert.ok(result.ok)
+    assert.ok(Object.isFrozen(result.config))
+    assert.ok(Object.isFrozen(result.config.server))
+  })
+
+  it('reports every invalid value at once', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      DOCS_ENABLED: 'maybe',
+      NODE_ENV: 'staging',
+    })
+
+    assert.equal(problems.length, 4)
+    assert.ok(problems.some((problem) => problem.startsWith('PORT:')))
+    assert.ok(problems.some((problem) => problem.startsWith('LOG_LEVEL:')))
+    assert.ok(problems.some((problem) => problem.startsWith('DOCS_ENABLED:')))
+    assert.ok(problems.some((problem) => problem.startsWith('NODE_ENV:')))
+  })
+
+  it('rejects integers out of range and non-integers', () => {
+    assert.equal(problemsOf({ PORT: '70000' }).length, 1)
+    assert.equal(problemsOf({ PORT: '3.5' }).length, 1)
+    assert.equal(problemsOf({ BODY_LIMIT_BYTES: '-1' }).length, 1)
+  })
+
+  it('rejects a headers timeout longer than the request timeout', () => {
+    const problems = problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000' })
+
+    assert.deepEqual(
+      problems.map((problem) => problem.split(':', 1)[0]),
+      ['HEADERS_TIMEOUT_MS'],
+    )
+  })
+
+  it('rejects a hop count and malformed addresses in TRUST_PROXY', () => {
+    const problems = problemsOf({ TRUST_PROXY: '2,10.0.0.0/33,proxy.local,10.0.0.1,10.0.0.0/8,::1/128' })
+
+    assert.equal(problems.length, 3)
+    assert.ok(problems[0]?.includes('hop count'))
+  })
+
+  it('rejects CORS origins with a path or without a scheme', () => {
+    const problems = problemsOf({
+      CORS_ORIGINS: 'https://app.example.com,https://x.example.com/path,example.com',
+    })
+
+    assert.equal(problems.length, 2)
+  })
+
+  it('reads a secret from NAME_FILE without its trailing newline', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-config-'))
+    const file = join(dir, 'secret')
+    writeFileSync(file, `${SECRET}\n`)
+
+    const result = loadConfig({ NODE_ENV: 'production', SECRET_KEY_FILE: file })
+
+    assert.ok(result.ok, JSON.stringify(result))
+    assert.equal(result.config.security.secretKey, SECRET)
+  })
+
+  it('refuses a secret given both directly and as a file, and a file that cannot be read', () => {
+    assert.equal(problemsOf({ SECRET_KEY: SECRET, SECRET_KEY_FILE: '/etc/hostname' }).length, 1)
+    assert.match(problemsOf({ SECRET_KEY_FILE: '/nonexistent/secret' })[0] ?? '', /cannot read/)
+  })
+
+  it('never shows a secret value in a problem', () => {
+    const problems = problemsOf({ ...PRODUCTION, SECRET_KEY: 'short-but-secret-value' })
+
+    assert.ok(problems.length > 0)
+    assert.ok(problems.every((problem) => !problem.includes('short-but-secret-value')))
+  })
+})
+
+describe('production refusals', () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ['CORS_ORIGINS=*', { CORS_ORIGINS: '*' }, 'CORS_ORIGINS'],
+    ['a missing secret', { SECRET_KEY: '' }, 'SECRET_KEY'],
+    ['a short secret', { SECRET_KEY: 'abc123' }, 'SECRET_KEY'],
+    ['a sample secret', { SECRET_KEY: 'replace-me-with-at-least-32-random-characters' }, 'SECRET_KEY'],
+    ['a low-entropy secret', { SECRET_KEY: 'a'.repeat(40) }, 'SECRET_KEY'],
+    ['public docs', { DOCS_ENABLED: 'true' }, 'DOCS_ENABLED'],
+    ['trusting every proxy', { TRUST_PROXY: '0.0.0.0/0' }, 'TRUST_PROXY'],
+    ['pretty logs', { LOG_FORMAT: 'pretty' }, 'LOG_FORMAT'],
+    ['silent logs', { LOG_LEVEL: 'silent' }, 'LOG_LEVEL'],
+    [
+      'shutdown timings longer than the grace period',
+      { SHUTDOWN_DRAIN_DELAY_MS: '15000', SHUTDOWN_TIMEOUT_MS: '20000' },
+      'SHUTDOWN_DRAIN_DELAY_MS',
+    ],
+    ['a handler deadline beyond the shutdown timeout', { HANDLER_TIMEOUT_MS: '25000' }, 'HANDLER_TIMEOUT_MS'],
+  ]
+  for (const [what, env, variable] of cases) {
+    it(`refuses ${what}, naming ${variable} and the reason`, () => {
+      const problems = problemsOf({ ...PRODUCTION, ...env })
+
+      assert.equal(problems.length, 1, problems.join('\n'))
+      assert.ok(problems[0]?.startsWith(variable), problems[0])
+      assert.ok((problems[0]?.length ?? 0) > variable.length + 20, 'a reason is given')
+    })
+  }
+
+  it('lists every refusal at once', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      CORS_ORIGINS: '*',
+      LOG_FORMAT: 'pretty',
+      DOCS_ENABLED: 'true',
+    })
+
+    assert.equal(problems.length, 4)
+  })
+
+  it('accepts the same settings outside production', () => {
+    const result = loadConfig({
+      CORS_ORIGINS: '*',
+      LOG_LEVEL: 'silent',
+      LOG_FORMAT: 'pretty',
+      DOCS_ENABLED: 'true',
+    })
+
+    assert.ok(result.ok)
+  })
+})
+
+describe('describeConfig', () => {
+  it('redacts secrets and marks defaults', () => {
+    const lines = describeConfig({ SECRET_KEY: SECRET, PORT: '8080' })
+
+    assert.ok(lines.includes('SECRET_KEY=[redacted]'))
+    assert.ok(lines.includes('PORT=8080'))
+    assert.ok(lines.includes('LOG_FORMAT=pretty  (default)'))
+    assert.ok(lines.every((line) => !line.includes(SECRET)))
+  })
+})
+
+describe('readEnvironment', () => {
+  it('reads .env underneath the process environment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-env-'))
+    writeFileSync(join(dir, '.env'), 'PORT=4000\nLOG_LEVEL=debug\n')
+
+    const env = readEnvironment({ LOG_LEVEL: 'warn' }, dir)
+
+    assert.equal(env.PORT, '4000')
+    assert.equal(env.LOG_LEVEL, 'warn')
+  })
+
+  it('returns the process environment when there is no .env', () => {
+    const env = readEnvironment({ PORT: '1' }, mkdtempSync(join(tmpdir(), 'bulwark-env-')))
+
+    assert.deepEqual(env, { PORT: '1' })
+  })
+})
+
+describe('.env.example', () => {
+  it('matches the configuration schema (run `npm run env:example` after changing it)', () => {
+    const committed = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8')
+
+    assert.equal(committed, renderEnvExample())
+  })
+
+  it('lists every variable', () => {
+    const committed = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8')
+
+    for (const name of Object.keys(VARIABLES)) assert.match(committed, new RegExp(`^# ${name}=`, 'm'))
+  })
+})
