@@ -1,0 +1,91 @@
+// The composition root: platform plugins in request order, then each module's service and routes.
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import { constants as zlib } from 'node:zlib'
+import compress from '@fastify/compress'
+import type { Config } from './platform/config/config.ts'
+import { PLATFORM_ERRORS } from './platform/errors/catalog.ts'
+import { errorsPlugin } from './platform/errors/plugin.ts'
+import { createClientErrorHandler } from './platform/http/client-errors.ts'
+import { httpPlugin } from './platform/http/plugin.ts'
+import { requestIdOf } from './platform/http/request-id.ts'
+import { createHttpServer } from './platform/http/server-timeouts.ts'
+import { createValidatorCompiler } from './platform/http/validation.ts'
+import { accessLogPlugin } from './platform/logging/plugin.ts'
+import { createCorsPolicy } from './platform/security/cors.ts'
+import { createApiHeaders } from './platform/security/headers.ts'
+import { healthPlugin } from './platform/health/plugin.ts'
+import { docsPlugin } from './platform/docs/plugin.ts'
+import type { Lifecycle } from './platform/lifecycle/state.ts'
+import { MATH_ERRORS } from './modules/math/errors.ts'
+import { mathRoutes } from './modules/math/routes.ts'
+import { createMathSchemas } from './modules/math/schemas.ts'
+import { createMathService } from './modules/math/service.ts'
+
+/** Every error code the service can answer with, for the OpenAPI document and docs/ERRORS.md. */
+export const ERROR_CATALOGS = [PLATFORM_ERRORS, MATH_ERRORS] as const
+
+export interface AppDeps {
+  logger: FastifyBaseLogger
+  lifecycle: Lifecycle
+  version: string
+}
+
+export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
+  const { server } = config
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // One access line per request (platform/logging) instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'request_id' }),
+    genReqId: requestIdOf,
+    requestIdHeader: false,
+    bodyLimit: server.bodyLimitBytes,
+    handlerTimeout: server.handlerTimeoutMs,
+    keepAliveTimeout: server.keepAliveTimeoutMs,
+    requestTimeout: server.requestTimeoutMs,
+    trustProxy: server.trustProxy.length > 0 ? [...server.trustProxy] : false,
+    // Requests that arrive on open connections during shutdown are served (with Connection: close).
+    return503OnClosing: false,
+    // Idle connections are closed by the shutdown sequence itself (platform/lifecycle/shutdown.ts).
+    forceCloseConnections: false,
+    serverFactory: (handler) => createHttpServer(server, handler),
+    clientErrorHandler: createClientErrorHandler(deps.logger),
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  app.setValidatorCompiler(createValidatorCompiler())
+  // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
+  app.removeContentTypeParser('text/plain')
+
+  await app.register(errorsPlugin, { exposeInternalErrors: config.server.exposeInternalErrors })
+  await app.register(httpPlugin, {
+    securityHeaders: createApiHeaders({ hsts: config.security.hsts }),
+    cors: createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 }),
+    lifecycle: deps.lifecycle,
+  })
+  await app.register(accessLogPlugin, { slowRequestMs: config.log.slowRequestMs })
+  await app.register(compress, {
+    globalCompression: true,
+    // Compressed request bodies would bypass the body limit (zip bombs): refused in platform/http.
+    globalDecompression: false,
+    threshold: server.compressionThresholdBytes,
+    encodings: ['br', 'gzip', 'deflate'],
+    // Quality 11 (the default) costs tens of ms per response; 4 compresses JSON nearly as well.
+    brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
+  })
+  await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
+  await app.register(docsPlugin, {
+    enabled: config.docs.enabled,
+    title: 'Bulwark API',
+    version: deps.version,
+    description: 'A production-ready HTTP API: the Math API and the platform endpoints.',
+    errorCatalogs: ERROR_CATALOGS,
+  })
+
+  const math = createMathService(config.math)
+  await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })
+
+  return app
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>

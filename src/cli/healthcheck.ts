@@ -1,0 +1,20 @@
+// `bulwark healthcheck`: exit 0 when the local instance is ready, 1 otherwise (Docker HEALTHCHECK, no curl).
+import type { ServerConfig } from '../platform/config/config.ts'
+
+/** Asks /health/ready on this machine; bounded by timeoutMs so a hung server fails the check. */
+export async function runHealthcheck(
+  server: Pick<ServerConfig, 'host' | 'port'>,
+  out: (line: string) => void,
+  timeoutMs = 3000,
+): Promise<number> {
+  const host = server.host === '0.0.0.0' || server.host === '::' ? '127.0.0.1' : server.host
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}/health/ready`
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
+    out(`${url}: ${response.status}`)
+    return response.status === 200 ? 0 : 1
+  } catch (error) {
+    out(`${url}: ${(error as Error).message}`)
+    return 1
+  }
+}

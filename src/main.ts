@@ -1,0 +1,66 @@
+// The bulwark CLI: serve | config check | healthcheck | openapi. Parses argv and dispatches.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { parseArgs } from 'node:util'
+import { runConfigCheck } from './cli/config-check.ts'
+import { runHealthcheck } from './cli/healthcheck.ts'
+import { generateOpenApi } from './cli/openapi.ts'
+import { CONFIG_EXIT_CODE, loadConfig, type Environment, type LoadResult } from './platform/config/loader.ts'
+import { readEnvironment } from './platform/config/environment.ts'
+import { serve } from './server/serve.ts'
+
+const USAGE = `Usage: bulwark <command>
+
+Commands:
+  serve              run the API server (configuration from the environment and .env)
+  config check       print the effective configuration (secrets redacted) and every problem
+  healthcheck        exit 0 when the local instance answers /health/ready with 200, else 1
+  openapi [--out F]  print the OpenAPI document, or write it to F
+`
+
+const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+const print = (line: string) => process.stdout.write(`${line}\n`)
+
+function loadOrExit(env: Environment): Extract<LoadResult, { ok: true }> {
+  const result = loadConfig(env)
+  if (result.ok) return result
+  process.stderr.write(`bulwark: invalid configuration, ${result.problems.length} problem(s):\n`)
+  for (const problem of result.problems) process.stderr.write(`  - ${problem}\n`)
+  process.stderr.write('Run `bulwark config check` to see the effective configuration.\n')
+  process.exit(CONFIG_EXIT_CODE)
+}
+
+async function main(argv: readonly string[]): Promise<number | undefined> {
+  const env = readEnvironment(process.env, process.cwd())
+  const [command, ...rest] = argv
+  switch (command) {
+    case 'serve': {
+      const { config, warnings } = loadOrExit(env)
+      await serve(config, { version: packageJson.version, warnings })
+      return undefined
+    }
+    case 'config':
+      if (rest[0] !== 'check') break
+      return runConfigCheck(env, print)
+    case 'healthcheck':
+      return runHealthcheck(loadOrExit(env).config.server, print)
+    case 'openapi': {
+      const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } })
+      const document = await generateOpenApi(packageJson.version)
+      if (values.out === undefined) process.stdout.write(document)
+      else writeFileSync(values.out, document)
+      return 0
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE)
+      return 0
+  }
+  process.stderr.write(`bulwark: unknown command "${argv.join(' ')}"\n\n${USAGE}`)
+  return 2
+}
+
+const code = await main(process.argv.slice(2))
+if (code !== undefined) process.exitCode = code

@@ -1,0 +1,53 @@
+// The HTTP surface of the Math API: route table and thin handlers.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { MathSchemas } from './schemas.ts'
+import type { MathService } from './service.ts'
+
+export interface MathRoutesOptions {
+  math: MathService
+  schemas: MathSchemas
+}
+
+export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (app, { math, schemas }) => {
+  app.post(
+    '/evaluate',
+    {
+      schema: {
+        tags: ['math'],
+        summary: 'Evaluate an arithmetic expression in a restricted sandbox',
+        description:
+          'Elementary functions, matrices and comparisons only: no assignments, function definitions, ranges, ' +
+          'imports or parser access. Expressions are bounded in length and parse-tree size.',
+        body: schemas.EvaluateRequestSchema,
+        response: { 200: schemas.EvaluateResponseSchema },
+      },
+    },
+    async (request) => math.evaluate(request.body.expression, request.body.scope),
+  )
+
+  app.post(
+    '/statistics',
+    {
+      schema: {
+        tags: ['math'],
+        summary: 'Descriptive statistics of a list of numbers',
+        body: schemas.StatisticsRequestSchema,
+        response: { 200: schemas.StatisticsResponseSchema },
+      },
+    },
+    async (request) => math.statistics(request.body.values, request.body.quantiles),
+  )
+
+  app.get(
+    '/fibonacci/:n',
+    {
+      schema: {
+        tags: ['math'],
+        summary: 'The n-th Fibonacci number, exact',
+        params: schemas.FibonacciParamsSchema,
+        response: { 200: schemas.FibonacciResponseSchema },
+      },
+    },
+    async (request) => math.fibonacci(request.params.n),
+  )
+}

@@ -1,0 +1,94 @@
+// The only writer of error bodies: the error handler, the 404/405 handler and sendProblem for other plugins.
+import { randomUUID } from 'node:crypto'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import type { AppError } from './app-error.ts'
+import { platformErrors } from './catalog.ts'
+import { problemBodyOf, PROBLEM_CONTENT_TYPE } from './problem.ts'
+import { toAppError } from './translate.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set when the response is an error body, so the access line can name it. */
+    problem: { error_id: string; error_code: string } | null
+  }
+}
+
+export interface ErrorsOptions {
+  /** Show an unexpected error's message (never its stack) in the 500 body; development only. */
+  exposeInternalErrors: boolean
+}
+
+/** Writes an AppError as the problem+json response. */
+export function sendProblem(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: AppError,
+  options: { detail?: string; errorId?: string } = {},
+): FastifyReply {
+  const errorId = options.errorId ?? randomUUID()
+  const instance = request.url.split('?', 1)[0]
+  const body = problemBodyOf(error, { requestId: request.id, instance, errorId, detail: options.detail })
+  request.problem = { error_id: errorId, error_code: error.code }
+  if (error.headers !== undefined) reply.headers(error.headers)
+  return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+}
+
+async function errors(app: FastifyInstance, options: ErrorsOptions) {
+  app.decorateRequest('problem', null)
+  const routes = createRouteIndex(app)
+
+  app.setErrorHandler((error, request, reply) => {
+    const { appError, unexpected } = toAppError(error)
+    const errorId = randomUUID()
+    if (unexpected) {
+      // The cause goes to the log only; the client gets the error_id to quote.
+      request.log.error({ error, error_id: errorId, error_code: appError.code }, 'unexpected error')
+      const detail = options.exposeInternalErrors && error instanceof Error ? error.message : undefined
+      return sendProblem(request, reply, appError, { errorId, ...(detail === undefined ? {} : { detail }) })
+    }
+    return sendProblem(request, reply, appError, { errorId })
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?', 1)[0] ?? '/'
+    const allowed = routes.methodsFor(path)
+    if (allowed.length > 0) {
+      const detail = `${request.method} is not supported here; use ${allowed.join(', ')}`
+      return sendProblem(
+        request,
+        reply,
+        platformErrors.METHOD_NOT_ALLOWED({ detail, headers: { allow: allowed.join(', ') } }),
+      )
+    }
+    return sendProblem(
+      request,
+      reply,
+      platformErrors.NOT_FOUND({ detail: `No route for ${request.method} ${path}` }),
+    )
+  })
+}
+
+const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
+
+/** A second router holding only paths, to tell 405 (path exists, other method) from 404. */
+function createRouteIndex(app: FastifyInstance) {
+  const router = FindMyWay({ ignoreTrailingSlash: false })
+  const noop = () => undefined
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method]
+    for (const method of methods) {
+      if (METHODS.includes(method as HTTPMethod) && !router.hasRoute(method as HTTPMethod, route.url)) {
+        router.on(method as HTTPMethod, route.url, noop)
+      }
+    }
+  })
+  return {
+    methodsFor(path: string): HTTPMethod[] {
+      return METHODS.filter((method) => router.find(method, path) !== null)
+    },
+  }
+}
+
+export const errorsPlugin = fp(errors, { name: 'errors' })

@@ -1,0 +1,22 @@
+// Response shapes of the health endpoints.
+import { Type } from 'typebox'
+
+export const HealthLiveSchema = Type.Object({ status: Type.Literal('ok') })
+
+export const CheckOutcomeSchema = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
+  duration_ms: Type.Number(),
+  critical: Type.Boolean(),
+  error: Type.Optional(Type.String()),
+})
+
+export const HealthReadySchema = Type.Object({
+  status: Type.Union([
+    Type.Literal('ready'),
+    Type.Literal('unavailable'),
+    Type.Literal('starting'),
+    Type.Literal('draining'),
+    Type.Literal('stopped'),
+  ]),
+  checks: Type.Record(Type.String(), CheckOutcomeSchema),
+})

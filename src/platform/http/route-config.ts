@@ -1,0 +1,13 @@
+// What a route may declare in its `config`; the platform's request pipeline reads these.
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * Reachable without credentials. Deny-by-default: only routes that say `public: true` are; the
+     * authentication gate (issue 4) enforces this for every other route in one place.
+     */
+    public?: boolean
+  }
+}
+
+export {}

@@ -1,0 +1,80 @@
+// The process logger: JSON lines in production, coloured single lines in development; secrets redacted.
+import pino, { type Logger } from 'pino'
+import type { LogConfig } from '../config/config.ts'
+
+/** Field names whose values are never written, at any depth we log (headers, bodies, errors). */
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'password',
+  'new_password',
+  'current_password',
+  'token',
+  'access_token',
+  'refresh_token',
+  'secret',
+  'secret_key',
+  'api_key',
+  'SECRET_KEY',
+]
+
+export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
+  const key = /^[A-Za-z_][A-Za-z0-9_]*$/.test(field) ? `.${field}` : `["${field}"]`
+  return [key.slice(key.startsWith('.') ? 1 : 0), `*${key}`, `*.*${key}`, `*.*.*${key}`]
+})
+
+export interface ProcessLogger {
+  logger: Logger
+  /** Writes out everything buffered; call before the process exits. */
+  flush: () => Promise<void>
+}
+
+/** Creates the logger; `destination` defaults to stdout (tests pass a stream to read the lines). */
+export function createLogger(config: LogConfig, destination?: NodeJS.WritableStream): ProcessLogger {
+  const options: pino.LoggerOptions = {
+    level: config.level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    messageKey: 'message',
+    errorKey: 'error',
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+  }
+  if (destination !== undefined) {
+    const logger = pino(options, destination)
+    return { logger, flush: async () => undefined }
+  }
+  if (config.format === 'pretty') {
+    const transport = pino.transport({
+      target: 'pino-pretty',
+      options: {
+        colorize: true,
+        singleLine: true,
+        messageKey: 'message',
+        translateTime: 'SYS:HH:MM:ss.l',
+        ignore: 'pid,hostname',
+      },
+    })
+    const logger = pino(options, transport)
+    return {
+      logger,
+      flush: () =>
+        new Promise((resolve) => {
+          transport.once('close', () => resolve())
+          transport.end()
+        }),
+    }
+  }
+  // Asynchronous stdout keeps the write off the request's critical path (lines written while a write is
+  // pending are batched into the next one); flushed synchronously at exit so no line is lost.
+  const stream = pino.destination({ dest: 1, sync: false })
+  const logger = pino(options, stream)
+  return {
+    logger,
+    flush: async () => {
+      stream.flushSync()
+    },
+  }
+}

@@ -1,0 +1,70 @@
+// Runs one server process: open the logger, build the app, listen, and shut down gracefully on a signal.
+import type { Config } from '../platform/config/config.ts'
+import { createLogger } from '../platform/logging/logger.ts'
+import { createLifecycle } from '../platform/lifecycle/state.ts'
+import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
+import { buildApp } from '../app.ts'
+
+/** Signals this close to the first are the same signal delivered twice, not a request to hurry. */
+const DUPLICATE_SIGNAL_WINDOW_MS = 250
+
+export interface ServeOptions {
+  version: string
+  /** Configuration warnings to log once the logger exists. */
+  warnings: readonly string[]
+}
+
+export async function serve(config: Readonly<Config>, options: ServeOptions): Promise<void> {
+  const { logger, flush } = createLogger(config.log)
+  for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
+
+  const lifecycle = createLifecycle()
+  const app = await buildApp(config, { logger, lifecycle, version: options.version })
+
+  let firstSignalAt: number | undefined
+  const exit = async (code: number) => {
+    await flush()
+    process.exit(code)
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (firstSignalAt !== undefined) {
+      // Under `npm start` a terminal's Ctrl-C reaches node twice (from the TTY and forwarded by npm)
+      // within milliseconds; only a signal sent after that counts as the operator's second one.
+      if (performance.now() - firstSignalAt < DUPLICATE_SIGNAL_WINDOW_MS) return
+      logger.warn({ signal }, 'second signal: exiting now without finishing the shutdown')
+      void exit(1)
+      return
+    }
+    firstSignalAt = performance.now()
+    logger.info({ signal }, 'shutdown requested')
+    shutdownGracefully({ app, lifecycle, log: logger }, config.lifecycle).then(
+      () => exit(0),
+      (error: unknown) => {
+        logger.error({ error }, 'shutdown failed')
+        return exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('uncaughtException', (error) => {
+    logger.fatal({ error }, 'uncaught exception; exiting')
+    void exit(1)
+  })
+  process.on('unhandledRejection', (reason) => {
+    logger.fatal({ error: reason }, 'unhandled promise rejection; exiting')
+    void exit(1)
+  })
+
+  const address = await app.listen({ host: config.server.host, port: config.server.port })
+  lifecycle.markReady()
+  const port = app.server.address()
+  logger.info(
+    {
+      address,
+      port: typeof port === 'object' && port !== null ? port.port : config.server.port,
+      env: config.env,
+    },
+    'listening',
+  )
+}

@@ -1,0 +1,123 @@
+// Real sockets against the built server: what only Node's HTTP parser and timeouts can produce.
+import assert from 'node:assert/strict'
+import { connect } from 'node:net'
+import { describe, it } from 'node:test'
+import { startServer } from '../helpers/server-process.ts'
+import { assertProblem } from '../helpers/problem.ts'
+
+/** Sends raw bytes, then collects everything the server writes until it closes the connection. */
+function rawExchange(port: number, chunks: string[], timeoutMs = 8000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let received = ''
+    socket.setEncoding('utf8')
+    socket.on('data', (chunk: string) => (received += chunk))
+    socket.on('close', () => resolve(received))
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNRESET' && received !== '') resolve(received)
+      else reject(error)
+    })
+    socket.setTimeout(timeoutMs, () => {
+      socket.destroy()
+      reject(new Error(`no close within ${timeoutMs} ms; got: ${received}`))
+    })
+    for (const chunk of chunks) socket.write(chunk)
+  })
+}
+
+function parseRaw(raw: string) {
+  const [head = '', body = ''] = raw.split('\r\n\r\n')
+  const [statusLine = '', ...headerLines] = head.split('\r\n')
+  const headers: Record<string, string> = {}
+  for (const line of headerLines) {
+    const index = line.indexOf(':')
+    headers[line.slice(0, index).toLowerCase()] = line.slice(index + 1).trim()
+  }
+  return { statusCode: Number(statusLine.split(' ')[1]), headers, body }
+}
+
+describe('the built server over real sockets', () => {
+  it('answers 408 with the error body when the headers do not arrive in time', async (t) => {
+    const server = await startServer(t, { HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '1000' })
+
+    const raw = await rawExchange(server.port, ['GET /health/live HTTP/1.1\r\nHost: x\r\n'])
+
+    assertProblem(parseRaw(raw), 408, 'REQUEST_TIMEOUT')
+  })
+
+  it('answers 408 when the body does not arrive in time', async (t) => {
+    const server = await startServer(t, { HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '1500' })
+
+    const raw = await rawExchange(server.port, [
+      'POST /api/v1/math/statistics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"values":',
+    ])
+
+    assertProblem(parseRaw(raw), 408, 'REQUEST_TIMEOUT')
+  })
+
+  it('answers 431 with the error body for oversized headers', async (t) => {
+    const server = await startServer(t)
+
+    const raw = await rawExchange(server.port, [
+      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ])
+
+    assertProblem(parseRaw(raw), 431, 'HEADERS_TOO_LARGE')
+  })
+
+  it('answers 400 with the error body for a request the parser cannot read', async (t) => {
+    const server = await startServer(t)
+
+    const raw = await rawExchange(server.port, ['NOT-HTTP\r\n\r\n'])
+
+    assertProblem(parseRaw(raw), 400, 'BAD_REQUEST')
+  })
+
+  it('answers 413 from the declared Content-Length without reading the body', async (t) => {
+    const server = await startServer(t, { BODY_LIMIT_BYTES: '2048' })
+
+    const response = await fetch(`${server.baseUrl}/api/v1/math/statistics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ values: Array.from({ length: 2000 }, (_, i) => i) }),
+    })
+
+    assertProblem(
+      {
+        statusCode: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: await response.text(),
+      },
+      413,
+      'PAYLOAD_TOO_LARGE',
+    )
+  })
+
+  it('serves the Math API with security headers, request id and keep-alive', async (t) => {
+    const server = await startServer(t)
+
+    const response = await fetch(`${server.baseUrl}/api/v1/math/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'e2e-1' },
+      body: JSON.stringify({ expression: 'sqrt(x^2 + y^2)', scope: { x: 3, y: 4 } }),
+    })
+
+    assert.equal(response.status, 200)
+    assert.deepEqual(await response.json(), { result: 5, type: 'number' })
+    assert.equal(response.headers.get('x-request-id'), 'e2e-1')
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff')
+    assert.equal(response.headers.get('connection'), 'keep-alive')
+    assert.match(response.headers.get('keep-alive') ?? '', /timeout=72/)
+  })
+
+  it('writes JSON access lines with the request id in production format', async (t) => {
+    const server = await startServer(t)
+
+    await fetch(`${server.baseUrl}/api/v1/math/fibonacci/12`, { headers: { 'x-request-id': 'e2e-log' } })
+    const line = await server.waitForLog((entry) => entry.request_id === 'e2e-log')
+
+    assert.equal(line.message, 'request completed')
+    assert.equal(line.route, '/api/v1/math/fibonacci/:n')
+    assert.equal(line.level, 'info')
+  })
+})

@@ -1,0 +1,90 @@
+// startServer: spawns the built server (dist/main.js serve) on a random port and reads its JSON log lines.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { once } from 'node:events'
+import { createInterface } from 'node:readline'
+import type { TestContext } from 'node:test'
+
+export const MAIN = new URL('../../dist/main.js', import.meta.url).pathname
+
+/**
+ * The environment a spawned CLI or server starts from: nothing of the developer's (no .env, no variables)
+ * except PATH and, under `npm test`, NODE_V8_COVERAGE, so the child's coverage counts too.
+ */
+export function isolatedEnv(env: Record<string, string>): Record<string, string> {
+  const coverage = process.env.NODE_V8_COVERAGE
+  return {
+    PATH: process.env.PATH ?? '',
+    ENV_FILE: '/dev/null',
+    // Source maps let the runner map the child's dist/*.js coverage back to src/*.ts.
+    ...(coverage === undefined ? {} : { NODE_V8_COVERAGE: coverage, NODE_OPTIONS: '--enable-source-maps' }),
+    ...env,
+  }
+}
+
+export interface ServerProcess {
+  child: ChildProcess
+  port: number
+  baseUrl: string
+  /** Every JSON log line written so far. */
+  logs: Record<string, unknown>[]
+  /** Resolves with the exit code once the process has exited. */
+  exited: Promise<number | null>
+  /** Resolves with the first log line matching the predicate (already written or yet to come). */
+  waitForLog(
+    predicate: (line: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>
+}
+
+export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [MAIN, 'serve'], {
+    env: isolatedEnv({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const exited = once(child, 'exit').then(([code]) => code as number | null)
+  t.after(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGKILL')
+      await exited
+    }
+  })
+  const logs: Record<string, unknown>[] = []
+  const waiters = new Set<() => void>()
+  let stderr = ''
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    logs.push(JSON.parse(line) as Record<string, unknown>)
+    for (const wake of waiters) wake()
+  })
+
+  function waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000) {
+    return new Promise<Record<string, unknown>>((resolve, reject) => {
+      const check = () => {
+        const found = logs.find(predicate)
+        if (found === undefined) return
+        cleanup()
+        resolve(found)
+      }
+      const timer = setTimeout(() => {
+        cleanup()
+        reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr}`))
+      }, timeoutMs)
+      const cleanup = () => {
+        clearTimeout(timer)
+        waiters.delete(check)
+      }
+      waiters.add(check)
+      void exited.then(() => {
+        if (waiters.has(check)) {
+          cleanup()
+          reject(new Error(`server exited before the log line; stderr: ${stderr}`))
+        }
+      })
+      check()
+    })
+  }
+
+  const listening = await waitForLog((line) => line.message === 'listening')
+  const port = listening.port as number
+  return { child, port, baseUrl: `http://127.0.0.1:${port}`, logs, exited, waitForLog }
+}

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { generateOpenApi } from '../../../src/cli/openapi.ts'
+import { renderErrorsDoc } from '../../../src/cli/errors-doc.ts'
+import { PLATFORM_ERRORS } from '../../../src/platform/errors/catalog.ts'
+import { MATH_ERRORS } from '../../../src/modules/math/errors.ts'
+import { buildTestApp } from '../../helpers/build-app.ts'
+
+const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  version: string
+}
+
+interface OpenApiDocument {
+  openapi: string
+  paths: Record<string, Record<string, { responses: Record<string, unknown>; requestBody?: unknown }>>
+  components: { schemas: Record<string, { properties: { error_code: { enum: string[] } } }> }
+}
+
+describe('openapi.json', () => {
+  it('is up to date with the route schemas (run `npm run openapi` after changing them)', async () => {
+    const committed = readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8')
+
+    assert.equal(committed, await generateOpenApi(packageJson.version))
+  })
+
+  it('has a docs/ERRORS.md that is up to date with the error catalogs', () => {
+    const committed = readFileSync(new URL('../../../docs/ERRORS.md', import.meta.url), 'utf8')
+
+    assert.equal(committed, renderErrorsDoc())
+  })
+
+  it('is OpenAPI 3.1 and documents the Math API with examples and the standard errors', async () => {
+    const document = JSON.parse(await generateOpenApi(packageJson.version)) as OpenApiDocument
+
+    assert.equal(document.openapi, '3.1.0')
+    for (const [path, method] of [
+      ['/api/v1/math/evaluate', 'post'],
+      ['/api/v1/math/statistics', 'post'],
+      ['/api/v1/math/fibonacci/{n}', 'get'],
+    ] as const) {
+      const operation = document.paths[path]?.[method]
+      assert.ok(operation, `${method} ${path} is documented`)
+      assert.ok(operation.responses['200'])
+      assert.ok(operation.responses['422'], 'validation errors are documented')
+      assert.match(JSON.stringify(operation), /example/)
+    }
+  })
+
+  it('lists every error code the service can answer with', async () => {
+    const document = JSON.parse(await generateOpenApi(packageJson.version)) as OpenApiDocument
+
+    const codes = document.components.schemas.Problem?.properties.error_code.enum ?? []
+    for (const code of [...Object.keys(PLATFORM_ERRORS), ...Object.keys(MATH_ERRORS)]) {
+      assert.ok(codes.includes(code), `${code} is documented`)
+    }
+  })
+})
+
+describe('docs routes', () => {
+  it('serve /openapi.json and the /docs UI with a CSP that lets the UI run, when enabled', async (t) => {
+    const { app } = await buildTestApp(t, { DOCS_ENABLED: 'true' })
+
+    const spec = await app.inject({ url: '/openapi.json' })
+    const ui = await app.inject({ url: '/docs/' })
+
+    assert.equal(spec.statusCode, 200)
+    assert.equal(spec.json().openapi, '3.1.0')
+    assert.equal(ui.statusCode, 200)
+    assert.match(ui.body, /swagger/i)
+    const csp = String(ui.headers['content-security-policy'])
+    assert.match(csp, /script-src 'self'/)
+    assert.ok(!csp.includes("default-src 'none'"))
+    assert.ok(!csp.includes('upgrade-insecure-requests'))
+  })
+
+  it('are absent when DOCS_ENABLED=false', async (t) => {
+    const { app } = await buildTestApp(t, { DOCS_ENABLED: 'false' })
+
+    assert.equal((await app.inject({ url: '/openapi.json' })).statusCode, 404)
+    assert.equal((await app.inject({ url: '/docs/' })).statusCode, 404)
+  })
+})
