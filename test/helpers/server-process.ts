@@ -8,15 +8,14 @@ export const MAIN = new URL('../../dist/main.js', import.meta.url).pathname
 
 /**
  * The environment a spawned CLI or server starts from: nothing of the developer's (no .env, no variables)
- * except PATH and, under `npm test`, NODE_V8_COVERAGE, so the child's coverage counts too.
+ * except PATH and, under `npm test` (c8), NODE_V8_COVERAGE, so the child's coverage counts too.
  */
 export function isolatedEnv(env: Record<string, string>): Record<string, string> {
   const coverage = process.env.NODE_V8_COVERAGE
   return {
     PATH: process.env.PATH ?? '',
     ENV_FILE: '/dev/null',
-    // Source maps let the runner map the child's dist/*.js coverage back to src/*.ts.
-    ...(coverage === undefined ? {} : { NODE_V8_COVERAGE: coverage, NODE_OPTIONS: '--enable-source-maps' }),
+    ...(coverage === undefined ? {} : { NODE_V8_COVERAGE: coverage }),
     ...env,
   }
 }
@@ -43,10 +42,12 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   })
   const exited = once(child, 'exit').then(([code]) => code as number | null)
   t.after(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL')
-      await exited
-    }
+    if (child.exitCode !== null || child.signalCode !== null) return
+    // A graceful stop lets the child write its coverage; SIGKILL only if it does not exit in time.
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(killer)
   })
   const logs: Record<string, unknown>[] = []
   const waiters = new Set<() => void>()
