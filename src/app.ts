@@ -17,17 +17,28 @@ import { createApiHeaders } from './platform/security/headers.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
 import type { Lifecycle } from './platform/lifecycle/state.ts'
+import { principalPlugin } from './platform/auth/plugin.ts'
+import type { Database } from './platform/db/database.ts'
+import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts'
+import { databasePlugin } from './platform/db/plugin.ts'
+import { MIGRATIONS } from './db/migrations.ts'
 import { MATH_ERRORS } from './modules/math/errors.ts'
+import { PLAN_ERRORS } from './modules/plans/errors.ts'
+import { createPlansRepo } from './modules/plans/repo.ts'
+import { plansRoutes } from './modules/plans/routes.ts'
+import { createPlansService } from './modules/plans/service.ts'
 import { mathRoutes } from './modules/math/routes.ts'
 import { createMathSchemas } from './modules/math/schemas.ts'
 import { createMathService } from './modules/math/service.ts'
 
 /** Every error code the service can answer with, for the OpenAPI document and docs/ERRORS.md. */
-export const ERROR_CATALOGS = [PLATFORM_ERRORS, MATH_ERRORS] as const
+export const ERROR_CATALOGS = [PLATFORM_ERRORS, DATABASE_ERRORS, MATH_ERRORS, PLAN_ERRORS] as const
 
 export interface AppDeps {
   logger: FastifyBaseLogger
   lifecycle: Lifecycle
+  /** Opened (and closed) by the caller: serve.ts in production, the test helpers in tests. */
+  database: Database
   version: string
 }
 
@@ -57,7 +68,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
   app.removeContentTypeParser('text/plain')
 
-  await app.register(errorsPlugin, { exposeInternalErrors: config.server.exposeInternalErrors })
+  await app.register(errorsPlugin, {
+    exposeInternalErrors: config.server.exposeInternalErrors,
+    translators: [translateDatabaseError],
+  })
   await app.register(httpPlugin, {
     securityHeaders: createApiHeaders({ hsts: config.security.hsts }),
     cors: createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 }),
@@ -73,17 +87,22 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     // Quality 11 (the default) costs tens of ms per response; 4 compresses JSON nearly as well.
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   })
+  await app.register(principalPlugin)
   await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
+  await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
   await app.register(docsPlugin, {
     enabled: config.docs.enabled,
     title: 'Bulwark API',
     version: deps.version,
-    description: 'A production-ready HTTP API: the Math API and the platform endpoints.',
+    description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
     errorCatalogs: ERROR_CATALOGS,
   })
 
   const math = createMathService(config.math)
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })
+
+  const plans = createPlansService(createPlansRepo(deps.database.db))
+  await app.register(plansRoutes, { prefix: '/api/v1/plans', plans })
 
   return app
 }

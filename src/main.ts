@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
 import { runConfigCheck } from './cli/config-check.ts'
 import { runHealthcheck } from './cli/healthcheck.ts'
+import { runMigrate } from './cli/migrate.ts'
 import { generateOpenApi } from './cli/openapi.ts'
 import { CONFIG_EXIT_CODE, loadConfig, type Environment, type LoadResult } from './platform/config/loader.ts'
 import { readEnvironment } from './platform/config/environment.ts'
@@ -12,6 +13,7 @@ const USAGE = `Usage: bulwark <command>
 
 Commands:
   serve              run the API server (configuration from the environment and .env)
+  migrate [--status] apply pending database migrations, or only list applied and pending ones
   config check       print the effective configuration (secrets redacted) and every problem
   healthcheck        exit 0 when the local instance answers /health/ready with 200, else 1
   openapi [--out F]  print the OpenAPI document, or write it to F
@@ -39,6 +41,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
       const { config, warnings } = loadOrExit(env)
       await serve(config, { version: packageJson.version, warnings })
       return undefined
+    }
+    case 'migrate': {
+      const { values } = parseArgs({ args: rest, options: { status: { type: 'boolean', default: false } } })
+      return runMigrate(loadOrExit(env).config, values.status, print)
     }
     case 'config':
       if (rest[0] !== 'check') break

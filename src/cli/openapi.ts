@@ -2,19 +2,20 @@
 import pino from 'pino'
 import { buildApp } from '../app.ts'
 import { loadConfig } from '../platform/config/loader.ts'
+import { createDatabase } from '../platform/db/database.ts'
 import { createLifecycle } from '../platform/lifecycle/state.ts'
 
 /** The document as written to openapi.json: stable key order, two-space indent, final newline. */
 export async function generateOpenApi(version: string): Promise<string> {
   const result = loadConfig({ NODE_ENV: 'test', DOCS_ENABLED: 'true' })
   if (!result.ok) throw new Error(result.problems.join('; '))
-  const app = await buildApp(result.config, {
-    logger: pino({ level: 'silent' }),
-    lifecycle: createLifecycle(),
-    version,
-  })
+  const logger = pino({ level: 'silent' })
+  // An in-memory database that is never queried: the routes need one to be registered.
+  const database = createDatabase(result.config.db, logger)
+  const app = await buildApp(result.config, { logger, lifecycle: createLifecycle(), database, version })
   await app.ready()
   const document = app.swagger()
   await app.close()
+  await database.close()
   return `${JSON.stringify(document, null, 2)}\n`
 }

@@ -4,6 +4,8 @@ import { createLogger } from '../platform/logging/logger.ts'
 import { createLifecycle } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { buildApp } from '../app.ts'
+import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
+import { openDatabase, StartupRefusal } from './database.ts'
 
 /** Signals this close to the first are the same signal delivered twice, not a request to hurry. */
 const DUPLICATE_SIGNAL_WINDOW_MS = 250
@@ -19,7 +21,15 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
   for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
 
   const lifecycle = createLifecycle()
-  const app = await buildApp(config, { logger, lifecycle, version: options.version })
+  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
+    const refused = error instanceof StartupRefusal
+    logger.fatal({ error }, refused ? error.message : 'cannot open the database')
+    await flush()
+    return process.exit(refused ? CONFIG_EXIT_CODE : 1)
+  })
+  const app = await buildApp(config, { logger, lifecycle, database, version: options.version })
+  // Closed after the listener and every connection: no request can still be using it.
+  app.addHook('onClose', () => database.close())
 
   let firstSignalAt: number | undefined
   const exit = async (code: number) => {

@@ -20,6 +20,7 @@ const INSECURE_PRODUCTION = {
   LOG_FORMAT: 'pretty',
   TRUST_PROXY: '0.0.0.0/0',
   DOCS_ENABLED: 'true',
+  DATABASE_URL: 'postgres://app@db.internal/app',
 }
 
 describe('bulwark config check', () => {

@@ -7,6 +7,9 @@ import type { Config } from '../../src/platform/config/config.ts'
 import { loadConfig } from '../../src/platform/config/loader.ts'
 import { createLifecycle, type Lifecycle } from '../../src/platform/lifecycle/state.ts'
 import { REDACT_PATHS } from '../../src/platform/logging/logger.ts'
+import { createDatabase, type Database } from '../../src/platform/db/database.ts'
+import { migrateToLatest } from '../../src/platform/db/migrator.ts'
+import { MIGRATIONS } from '../../src/db/migrations.ts'
 
 export interface TestApp {
   app: App
@@ -23,10 +26,26 @@ export function testConfig(overrides: Record<string, string> = {}): Readonly<Con
   return result.config
 }
 
+/** One in-memory PGlite per test process for apps that do not bring their own database. */
+let sharedDatabase: Promise<Database> | undefined
+
+function sharedTestDatabase(config: Readonly<Config>): Promise<Database> {
+  sharedDatabase ??= (async () => {
+    const database = createDatabase(
+      { ...config.db, url: undefined, dataDir: 'memory://' },
+      { warn: () => undefined },
+    )
+    await migrateToLatest(database.db, MIGRATIONS)
+    return database
+  })()
+  return sharedDatabase
+}
+
 export async function buildTestApp(
   t: TestContext,
   overrides: Record<string, string> = {},
   extend?: (app: App) => void,
+  database?: Database,
 ): Promise<TestApp> {
   const config = testConfig(overrides)
   const logs: Record<string, unknown>[] = []
@@ -46,7 +65,12 @@ export async function buildTestApp(
     sink,
   )
   const lifecycle = createLifecycle()
-  const app = await buildApp(config, { logger, lifecycle, version: '0.0.0-test' })
+  const app = await buildApp(config, {
+    logger,
+    lifecycle,
+    database: database ?? (await sharedTestDatabase(config)),
+    version: '0.0.0-test',
+  })
   extend?.(app)
   await app.ready()
   lifecycle.markReady()

@@ -31,6 +31,15 @@ export function checkConfig(config: Config): CheckResult {
 function checkStructure(config: Config): string[] {
   const problems: string[] = []
   const { server } = config
+  if (config.db.poolMin > config.db.poolMax) problems.push('DB_POOL_MIN: must not exceed DB_POOL_MAX')
+  if (config.db.connectTimeoutMs >= server.handlerTimeoutMs) {
+    problems.push(
+      'DB_CONNECT_TIMEOUT_MS: must be shorter than HANDLER_TIMEOUT_MS, so a request waiting for a connection gets 503 DATABASE_UNAVAILABLE rather than a handler timeout',
+    )
+  }
+  if (config.db.url !== undefined && !/^postgres(ql)?:\/\//.test(config.db.url)) {
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://')
+  }
   if (server.headersTimeoutMs > server.requestTimeoutMs) {
     problems.push(
       'HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)',
@@ -67,6 +76,9 @@ function checkProductionSafety(config: Config): string[] {
     refusals.push(
       `TRUST_PROXY: ${trustsEveryone.join(', ')} trusts every peer, so any client can forge its address`,
     )
+  }
+  if (config.db.url === undefined) {
+    refusals.push('DATABASE_URL: required; embedded PGlite serves one process and is meant for development')
   }
   if (log.format === 'pretty')
     refusals.push('LOG_FORMAT: pretty logs cannot be parsed by a log shipper; use json')

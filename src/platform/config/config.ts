@@ -27,6 +27,23 @@ export interface SecurityConfig {
   hsts: boolean
 }
 
+export interface DatabaseConfig {
+  /** PostgreSQL URL; undefined selects embedded PGlite under dataDir. */
+  url: string | undefined
+  dataDir: string
+  poolMax: number
+  poolMin: number
+  idleTimeoutMs: number
+  connectTimeoutMs: number
+  statementTimeoutMs: number
+  maxLifetimeS: number
+  /** verify-full by default in production; disable there only when set explicitly. */
+  ssl: 'disable' | 'verify-full'
+  sslCaFile: string | undefined
+  migrateOnStart: boolean
+  expectedInstances: number
+}
+
 export interface LogConfig {
   level: LogLevel
   format: 'json' | 'pretty'
@@ -51,6 +68,7 @@ export interface Config {
   env: NodeEnv
   server: ServerConfig
   security: SecurityConfig
+  db: DatabaseConfig
   log: LogConfig
   math: MathLimits
   lifecycle: LifecycleConfig

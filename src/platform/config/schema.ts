@@ -4,7 +4,15 @@
 export const NODE_ENVS = ['development', 'production', 'test'] as const
 export type NodeEnv = (typeof NODE_ENVS)[number]
 
-export const CONFIG_GROUPS = ['server', 'security', 'logging', 'limits', 'lifecycle', 'docs'] as const
+export const CONFIG_GROUPS = [
+  'server',
+  'security',
+  'database',
+  'logging',
+  'limits',
+  'lifecycle',
+  'docs',
+] as const
 export type ConfigGroup = (typeof CONFIG_GROUPS)[number]
 
 interface VariableBase {
@@ -105,6 +113,94 @@ export const VARIABLES = {
     secret: true,
     default: '',
     doc: 'Server-side secret (at least 32 characters) for signatures and key derivation; required in production. Generate with `openssl rand -base64 48`. Also read from SECRET_KEY_FILE.',
+  },
+  DATABASE_URL: {
+    group: 'database',
+    type: 'string',
+    secret: true,
+    default: '',
+    doc: 'PostgreSQL connection URL (postgres://user:password@host:5432/db). Unset: embedded PGlite under DATA_DIR (development only; required in production). Also read from DATABASE_URL_FILE.',
+  },
+  DATA_DIR: {
+    group: 'database',
+    type: 'string',
+    default: perEnv('./data', './data', 'memory://'),
+    doc: 'Where embedded PGlite keeps its files when DATABASE_URL is unset; memory:// keeps nothing.',
+  },
+  DB_POOL_MAX: {
+    group: 'database',
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: '10',
+    doc: 'Most PostgreSQL connections this process opens. Times the number of processes it must fit max_connections (checked at start).',
+  },
+  DB_POOL_MIN: {
+    group: 'database',
+    type: 'integer',
+    min: 0,
+    max: 1000,
+    default: '0',
+    doc: 'Connections kept open even when idle.',
+  },
+  DB_IDLE_TIMEOUT_MS: {
+    group: 'database',
+    type: 'integer',
+    min: 1000,
+    max: 3_600_000,
+    default: '10000',
+    doc: 'An idle pooled connection is closed after this long.',
+  },
+  DB_CONNECT_TIMEOUT_MS: {
+    group: 'database',
+    type: 'integer',
+    min: 100,
+    max: 60_000,
+    default: '2000',
+    doc: 'Longest wait for a connection (a free pooled one or a new one); past it the request gets 503 DATABASE_UNAVAILABLE. Must be shorter than HANDLER_TIMEOUT_MS.',
+  },
+  DB_STATEMENT_TIMEOUT_MS: {
+    group: 'database',
+    type: 'integer',
+    min: 100,
+    max: 600_000,
+    default: '5000',
+    doc: 'PostgreSQL cancels any statement running longer (statement_timeout); the client also gives up after this plus a second.',
+  },
+  DB_POOL_MAX_LIFETIME_S: {
+    group: 'database',
+    type: 'integer',
+    min: 0,
+    max: 86_400,
+    default: '1800',
+    doc: 'A connection is replaced after this long (0: never), so fail-overs and DNS changes are picked up.',
+  },
+  DB_SSL: {
+    group: 'database',
+    type: 'enum',
+    values: ['disable', 'verify-full'],
+    default: perEnv('disable', 'verify-full', 'disable'),
+    doc: 'TLS to PostgreSQL: verify-full checks the certificate and host name (required in production unless explicitly set to disable).',
+  },
+  DB_SSL_CA_FILE: {
+    group: 'database',
+    type: 'string',
+    default: '',
+    doc: 'PEM file with the CA that signed the PostgreSQL server certificate; empty uses the system CAs.',
+  },
+  MIGRATE_ON_START: {
+    group: 'database',
+    type: 'boolean',
+    default: perEnv('true', 'false', 'true'),
+    doc: 'Apply pending migrations at start (an advisory lock keeps concurrent instances safe); in production run `bulwark migrate` as a release step instead.',
+  },
+  EXPECTED_INSTANCES: {
+    group: 'database',
+    type: 'integer',
+    min: 1,
+    max: 10_000,
+    default: '1',
+    doc: 'How many server processes (replicas × workers) share the database, for the connection budget check.',
   },
   LOG_LEVEL: {
     group: 'logging',

@@ -44,6 +44,10 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
       },
       tags: [
         { name: 'math', description: 'Safe, bounded computation' },
+        {
+          name: 'plans',
+          description: 'Plans tracker: CRUD with ETags, idempotent creates, search and pagination',
+        },
         { name: 'health', description: 'Probes for orchestrators and load balancers' },
       ],
     },

@@ -6,7 +6,7 @@ import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { AppError } from './app-error.ts'
 import { platformErrors } from './catalog.ts'
 import { problemBodyOf, PROBLEM_CONTENT_TYPE } from './problem.ts'
-import { toAppError } from './translate.ts'
+import { toAppError, type ErrorTranslator } from './translate.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,6 +18,8 @@ declare module 'fastify' {
 export interface ErrorsOptions {
   /** Show an unexpected error's message (never its stack) in the 500 body; development only. */
   exposeInternalErrors: boolean
+  /** Library errors with a meaning for the client (e.g. the database is down → 503). */
+  translators: readonly ErrorTranslator[]
 }
 
 /** Writes an AppError as the problem+json response. */
@@ -40,12 +42,14 @@ async function errors(app: FastifyInstance, options: ErrorsOptions) {
   const routes = createRouteIndex(app)
 
   app.setErrorHandler((error, request, reply) => {
-    const { appError, unexpected } = toAppError(error)
+    const { appError, unexpected } = toAppError(error, options.translators)
     const errorId = randomUUID()
     if (unexpected) {
       // The cause goes to the log only; the client gets the error_id to quote.
       request.log.error({ error, error_id: errorId, error_code: appError.code }, 'unexpected error')
-      const detail = options.exposeInternalErrors && error instanceof Error ? error.message : undefined
+      const showMessage =
+        options.exposeInternalErrors && appError.code === 'INTERNAL_ERROR' && error instanceof Error
+      const detail = showMessage ? error.message : undefined
       return sendProblem(request, reply, appError, { errorId, ...(detail === undefined ? {} : { detail }) })
     }
     return sendProblem(request, reply, appError, { errorId })

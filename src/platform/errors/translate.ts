@@ -34,9 +34,19 @@ const FASTIFY_CODES: Readonly<Record<string, () => AppError>> = {
   FST_ERR_HANDLER_TIMEOUT: () => platformErrors.HANDLER_TIMEOUT({ headers: { 'retry-after': '1' } }),
 }
 
+/** Maps a library's error to an AppError when it recognises it (e.g. the database driver's). */
+export type ErrorTranslator = (error: unknown) => AppError | undefined
+
 /** Returns the AppError to answer with, and whether the error was unexpected (a bug or an outage: 5xx). */
-export function toAppError(error: unknown): { appError: AppError; unexpected: boolean } {
+export function toAppError(
+  error: unknown,
+  translators: readonly ErrorTranslator[] = [],
+): { appError: AppError; unexpected: boolean } {
   if (error instanceof AppError) return { appError: error, unexpected: error.status >= 500 }
+  for (const translate of translators) {
+    const translated = translate(error)
+    if (translated !== undefined) return { appError: translated, unexpected: true }
+  }
   const fastifyError = error as Partial<FastifyError> & { validation?: SchemaError[] }
   if (Array.isArray(fastifyError.validation)) {
     return {

@@ -2,8 +2,11 @@
 
 export interface HealthCheck {
   name: string
-  /** Resolves when the dependency answers; rejects (or exceeds the timeout) when it does not. */
-  check(signal: AbortSignal): Promise<void>
+  /**
+   * Resolves when the dependency answers, optionally with details for the report (latency is measured
+   * here); rejects, or exceeds the timeout, when it does not.
+   */
+  check(signal: AbortSignal): Promise<unknown>
   /** A failing non-critical check is reported but does not fail readiness. */
   critical?: boolean
 }
@@ -13,6 +16,7 @@ export interface CheckOutcome {
   duration_ms: number
   critical: boolean
   error?: string
+  details?: Record<string, unknown>
 }
 
 export interface HealthReport {
@@ -69,7 +73,7 @@ async function runOne(check: HealthCheck, timeoutMs: number): Promise<CheckOutco
   const critical = check.critical !== false
   const signal = AbortSignal.timeout(timeoutMs)
   try {
-    await Promise.race([
+    const details = await Promise.race([
       check.check(signal),
       new Promise<never>((_resolve, reject) => {
         signal.addEventListener('abort', () => reject(new Error(`no answer within ${timeoutMs} ms`)), {
@@ -77,7 +81,9 @@ async function runOne(check: HealthCheck, timeoutMs: number): Promise<CheckOutco
         })
       }),
     ])
-    return { status: 'ok', duration_ms: elapsed(started), critical }
+    const withDetails =
+      typeof details === 'object' && details !== null ? { details: details as Record<string, unknown> } : {}
+    return { status: 'ok', duration_ms: elapsed(started), critical, ...withDetails }
   } catch (error) {
     return { status: 'failing', duration_ms: elapsed(started), critical, error: (error as Error).message }
   }

@@ -8,6 +8,7 @@ export const CheckOutcomeSchema = Type.Object({
   duration_ms: Type.Number(),
   critical: Type.Boolean(),
   error: Type.Optional(Type.String()),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 })
 
 export const HealthReadySchema = Type.Object({

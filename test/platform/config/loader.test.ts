@@ -9,7 +9,11 @@ import { readEnvironment } from '../../../src/platform/config/environment.ts'
 import { VARIABLES } from '../../../src/platform/config/schema.ts'
 
 const SECRET = 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI'
-const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: SECRET }
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SECRET_KEY: SECRET,
+  DATABASE_URL: 'postgres://app@db.internal/app',
+}
 
 function problemsOf(env: Record<string, string>): string[] {
   const result = loadConfig(env)
@@ -69,6 +73,29 @@ describe('loadConfig', () => {
     assert.equal(problemsOf({ BODY_LIMIT_BYTES: '-1' }).length, 1)
   })
 
+  it('rejects a pool minimum above its maximum, a connect timeout not below the handler deadline, and a non-PostgreSQL URL', () => {
+    const problems = problemsOf({
+      DB_POOL_MIN: '5',
+      DB_POOL_MAX: '2',
+      DB_CONNECT_TIMEOUT_MS: '10000',
+      DATABASE_URL: 'mysql://x',
+    })
+
+    assert.deepEqual(
+      problems.map((problem) => problem.split(':', 1)[0]),
+      ['DB_POOL_MIN', 'DB_CONNECT_TIMEOUT_MS', 'DATABASE_URL'],
+    )
+  })
+
+  it('defaults to verify-full TLS for PostgreSQL in production and allows an explicit disable', () => {
+    const strict = loadConfig(PRODUCTION)
+    const relaxed = loadConfig({ ...PRODUCTION, DB_SSL: 'disable' })
+
+    assert.ok(strict.ok && relaxed.ok)
+    assert.equal(strict.config.db.ssl, 'verify-full')
+    assert.equal(relaxed.config.db.ssl, 'disable')
+  })
+
   it('rejects a headers timeout longer than the request timeout', () => {
     const problems = problemsOf({ HEADERS_TIMEOUT_MS: '40000', REQUEST_TIMEOUT_MS: '30000' })
 
@@ -98,7 +125,7 @@ describe('loadConfig', () => {
     const file = join(dir, 'secret')
     writeFileSync(file, `${SECRET}\n`)
 
-    const result = loadConfig({ NODE_ENV: 'production', SECRET_KEY_FILE: file })
+    const result = loadConfig({ ...PRODUCTION, SECRET_KEY: '', SECRET_KEY_FILE: file })
 
     assert.ok(result.ok, JSON.stringify(result))
     assert.equal(result.config.security.secretKey, SECRET)
@@ -134,6 +161,7 @@ describe('production refusals', () => {
       'SHUTDOWN_DRAIN_DELAY_MS',
     ],
     ['a handler deadline beyond the shutdown timeout', { HANDLER_TIMEOUT_MS: '25000' }, 'HANDLER_TIMEOUT_MS'],
+    ['the embedded database', { DATABASE_URL: '' }, 'DATABASE_URL'],
   ]
   for (const [what, env, variable] of cases) {
     it(`refuses ${what}, naming ${variable} and the reason`, () => {
@@ -153,7 +181,7 @@ describe('production refusals', () => {
       DOCS_ENABLED: 'true',
     })
 
-    assert.equal(problems.length, 4)
+    assert.equal(problems.length, 5, 'three settings, the missing secret and the missing database')
   })
 
   it('accepts the same settings outside production', () => {

@@ -36,7 +36,7 @@ describe('createCheckRunner', () => {
     runner.add({
       name: 'db',
       check: (signal) =>
-        new Promise((resolve) => {
+        new Promise<void>((resolve) => {
           signal.addEventListener('abort', () => {
             aborted = true
             resolve()

@@ -117,6 +117,7 @@ describe('security headers', () => {
     const { app } = await buildTestApp(t, {
       NODE_ENV: 'production',
       SECRET_KEY: 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI',
+      DATABASE_URL: 'postgres://app@db.internal/app',
       DOCS_ENABLED: 'false',
     })
 

@@ -1,0 +1,28 @@
+// `bulwark migrate [--status]`: apply pending migrations (a release step), or list applied and pending ones.
+import type { Config } from '../platform/config/config.ts'
+import { createDatabase } from '../platform/db/database.ts'
+import { migrateToLatest, readMigrationState } from '../platform/db/migrator.ts'
+import { MIGRATIONS } from '../db/migrations.ts'
+
+export async function runMigrate(
+  config: Readonly<Config>,
+  statusOnly: boolean,
+  out: (line: string) => void,
+): Promise<number> {
+  const database = createDatabase(config.db, { warn: (details, message) => out(`warning: ${message}`) })
+  try {
+    if (!statusOnly) {
+      const { applied } = await migrateToLatest(database.db, MIGRATIONS)
+      out(applied.length === 0 ? 'nothing to apply' : `applied: ${applied.join(', ')}`)
+    }
+    const state = await readMigrationState(database.db, MIGRATIONS)
+    for (const migration of state.applied) out(`applied  ${migration.name}  ${migration.executedAt}`)
+    for (const name of state.pending) out(`pending  ${name}`)
+    return 0
+  } catch (error) {
+    out(`migrate failed: ${(error as Error).message}`)
+    return 1
+  } finally {
+    await database.close()
+  }
+}

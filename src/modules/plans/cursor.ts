@@ -1,0 +1,51 @@
+// Opaque keyset cursors: the sort they belong to, the last row's sort value and id, base64url JSON.
+import { platformErrors } from '../../platform/errors/catalog.ts'
+import type { PlanSort } from './schemas.ts'
+
+export interface Cursor {
+  sort: PlanSort
+  /** created_at (RFC 3339) or start_date (YYYY-MM-DD) of the last row of the previous page. */
+  value: string
+  id: string
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+const VALUE_BY_KEY = {
+  created_at: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
+  start_date: /^\d{4}-\d{2}-\d{2}$/,
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id])).toString('base64url')
+}
+
+/** Decodes a cursor made for `sort`; anything else is a 422 naming the cursor parameter. */
+export function decodeCursor(text: string, sort: PlanSort): Cursor {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
+  } catch (error) {
+    throw invalidCursor('is not a cursor this API issued', error)
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalidCursor('is not a cursor this API issued')
+  const [cursorSort, value, id] = parsed as unknown[]
+  if (cursorSort !== sort) throw invalidCursor('belongs to another sort order; start again without a cursor')
+  const key = sort.replace('-', '') as keyof typeof VALUE_BY_KEY
+  if (
+    typeof value !== 'string' ||
+    !VALUE_BY_KEY[key].test(value) ||
+    typeof id !== 'string' ||
+    !UUID.test(id)
+  ) {
+    throw invalidCursor('is not a cursor this API issued')
+  }
+  return { sort, value, id }
+}
+
+function invalidCursor(message: string, cause?: unknown) {
+  return platformErrors.VALIDATION_FAILED({
+    detail: `Invalid query: cursor ${message}`,
+    errors: [{ location: 'query', pointer: '/cursor', message }],
+    cause,
+  })
+}

@@ -1,0 +1,125 @@
+// Kysely over pg.Pool (DATABASE_URL set) or over embedded PGlite (unset): same SQL, same migrations.
+import { mkdirSync, readFileSync } from 'node:fs'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { DatabaseConfig } from '../config/config.ts'
+import { PglitePool } from './pglite-pool.ts'
+
+export type DatabaseBackend = 'postgres' | 'pglite'
+
+/** Tables are declared by the modules that own them: `database.db.withTables<PlansTables>()`. */
+export type AnyDatabase = Kysely<object>
+
+export interface PoolStats {
+  total: number
+  idle: number
+  waiting: number
+  max: number
+}
+
+export interface Database {
+  db: AnyDatabase
+  backend: DatabaseBackend
+  poolStats(): PoolStats
+  /** One real round trip; rejects on failure or when the signal aborts, releasing the connection. */
+  ping(signal: AbortSignal): Promise<void>
+  close(): Promise<void>
+}
+
+export interface DatabaseLogger {
+  warn(details: object, message: string): void
+}
+
+const DATE_OID = 1082
+
+/** Opens the pool (no connection is made until the first query). */
+export function createDatabase(config: DatabaseConfig, log: DatabaseLogger): Database {
+  return config.url === undefined
+    ? createPgliteDatabase(config)
+    : createPostgresDatabase(config, config.url, log)
+}
+
+function createPostgresDatabase(config: DatabaseConfig, url: string, log: DatabaseLogger): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: config.poolMax,
+    min: config.poolMin,
+    idleTimeoutMillis: config.idleTimeoutMs,
+    // The acquire timeout: waiting for a free or a new connection never outlasts it.
+    connectionTimeoutMillis: config.connectTimeoutMs,
+    maxLifetimeSeconds: config.maxLifetimeS,
+    statement_timeout: config.statementTimeoutMs,
+    // The server cancels at statement_timeout; the client stops waiting a second later in case it cannot.
+    query_timeout: config.statementTimeoutMs + 1000,
+    idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+    application_name: 'bulwark',
+    keepAlive: true,
+    ssl:
+      config.ssl === 'verify-full'
+        ? {
+            rejectUnauthorized: true,
+            ...(config.sslCaFile === undefined ? {} : { ca: readFileSync(config.sslCaFile, 'utf8') }),
+          }
+        : false,
+    types: createTypeParsers(),
+  })
+  // An idle client losing its connection emits here; unhandled, it would crash the process.
+  pool.on('error', (error) => log.warn({ error }, 'idle database connection failed'))
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    db,
+    backend: 'postgres',
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+      max: config.poolMax,
+    }),
+    async ping(signal) {
+      const client = await pool.connect()
+      let failed = false
+      try {
+        await raceAbort(client.query('select 1'), signal)
+      } catch (error) {
+        failed = true
+        throw error
+      } finally {
+        // A connection whose query was abandoned may still be busy: destroy it rather than reuse it.
+        client.release(failed)
+      }
+    },
+    close: () => db.destroy(),
+  }
+}
+
+/** Calendar dates stay 'YYYY-MM-DD' strings; pg's default parser makes local-midnight Dates of them. */
+function createTypeParsers(): pg.CustomTypesConfig {
+  const types = new pg.TypeOverrides()
+  types.setTypeParser(DATE_OID, (value: string) => value)
+  return types
+}
+
+function createPgliteDatabase(config: DatabaseConfig): Database {
+  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true })
+  const pool = new PglitePool(config.dataDir)
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
+  return {
+    db,
+    backend: 'pglite',
+    poolStats: () => ({ total: 1, idle: pool.idleCount, waiting: pool.waitingCount, max: 1 }),
+    async ping(signal) {
+      await raceAbort(sql`select 1`.execute(db), signal)
+    },
+    close: () => db.destroy(),
+  }
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    work,
+    new Promise<never>((_resolve, reject) => {
+      if (signal.aborted) reject(signal.reason as Error)
+      signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true })
+    }),
+  ])
+}

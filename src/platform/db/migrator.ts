@@ -1,0 +1,51 @@
+// Versioned, forward-only migrations; an advisory lock (Kysely's PostgresAdapter) serialises instances.
+import { Migrator, sql, type Migration } from 'kysely'
+import type { AnyDatabase } from './database.ts'
+
+export type Migrations = Readonly<Record<string, Migration>>
+
+export interface MigrationState {
+  applied: { name: string; executedAt: string }[]
+  pending: string[]
+}
+
+export interface MigrationRun {
+  applied: string[]
+}
+
+/**
+ * Applies every pending migration, each exactly once however many processes run this at the same time:
+ * they queue on a session advisory lock, and all pending migrations run in one transaction.
+ * The pool's statement_timeout is lifted on the connection used, since a migration may legitimately
+ * take longer than a request's statement (building an index over a large table).
+ */
+export async function migrateToLatest(db: AnyDatabase, migrations: Migrations): Promise<MigrationRun> {
+  return db.connection().execute(async (connection) => {
+    await sql`set statement_timeout = 0`.execute(connection)
+    try {
+      const migrator = new Migrator({ db: connection, provider: { getMigrations: async () => migrations } })
+      const { error, results = [] } = await migrator.migrateToLatest()
+      if (error !== undefined)
+        throw error instanceof Error ? error : new Error('migration failed', { cause: error })
+      return {
+        applied: results
+          .filter((result) => result.status === 'Success')
+          .map((result) => result.migrationName),
+      }
+    } finally {
+      await sql`reset statement_timeout`.execute(connection)
+    }
+  })
+}
+
+/** Which migrations are applied (with when) and which are pending. */
+export async function readMigrationState(db: AnyDatabase, migrations: Migrations): Promise<MigrationState> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const known = await migrator.getMigrations()
+  const state: MigrationState = { applied: [], pending: [] }
+  for (const migration of known) {
+    if (migration.executedAt === undefined) state.pending.push(migration.name)
+    else state.applied.push({ name: migration.name, executedAt: migration.executedAt.toISOString() })
+  }
+  return state
+}

@@ -1,0 +1,31 @@
+// Puts the database behind readiness: a real round trip and no pending migrations, each with a timeout.
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Database } from './database.ts'
+import { readMigrationState, type Migrations } from './migrator.ts'
+
+export interface DatabasePluginOptions {
+  database: Database
+  migrations: Migrations
+}
+
+async function database(app: FastifyInstance, options: DatabasePluginOptions) {
+  const { database: db, migrations } = options
+  app.health.addCheck({
+    name: 'database',
+    check: async (signal) => {
+      await db.ping(signal)
+      return { backend: db.backend, pool: db.poolStats() }
+    },
+  })
+  app.health.addCheck({
+    name: 'migrations',
+    check: async () => {
+      const state = await readMigrationState(db.db, migrations)
+      if (state.pending.length > 0) throw new Error(`pending: ${state.pending.join(', ')}`)
+      return { applied: state.applied.length }
+    },
+  })
+}
+
+export const databasePlugin = fp(database, { name: 'database', dependencies: ['health'] })
