@@ -1,0 +1,152 @@
+// The data layer as operators meet it: migrations from two processes, migrate --status, restarts.
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import pg from 'pg'
+import { MIGRATIONS } from '../../src/db/migrations.ts'
+import { ADMIN_URL, adminQuery } from '../helpers/database.ts'
+import { isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
+import { planInput } from '../helpers/plans.ts'
+
+/** An empty PostgreSQL database (no migrations), dropped after the test. */
+async function emptyDatabase(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
+  const name = `bulwark_e2e_${Math.random().toString(16).slice(2, 10)}`
+  await adminQuery(`create database ${name}`)
+  t.after(() => adminQuery(`drop database if exists ${name} with (force)`))
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
+async function run(args: string[], env: Record<string, string>) {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: isolatedEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  const [code] = (await once(child, 'exit')) as [number | null]
+  return { code, stdout }
+}
+
+describe('bulwark migrate', () => {
+  it('applies each migration exactly once when two processes run it at the same time', async (t) => {
+    const url = await emptyDatabase(t)
+    const env = { NODE_ENV: 'test', DATABASE_URL: url, DB_SSL: 'disable' }
+
+    const [first, second] = await Promise.all([run(['migrate'], env), run(['migrate'], env)])
+
+    assert.equal(first.code, 0, first.stdout)
+    assert.equal(second.code, 0, second.stdout)
+    const client = new pg.Client({ connectionString: url })
+    await client.connect()
+    const { rows } = await client.query<{ name: string }>('select name from kysely_migration order by name')
+    await client.end()
+    assert.deepEqual(
+      rows.map((row) => row.name),
+      Object.keys(MIGRATIONS),
+    )
+    const outputs = [first.stdout, second.stdout]
+    assert.equal(outputs.filter((output) => output.includes('applied: ')).length, 1, outputs.join('\n---\n'))
+    assert.equal(outputs.filter((output) => output.includes('nothing to apply')).length, 1)
+  })
+
+  it('lists applied and pending migrations with --status, applying nothing', async (t) => {
+    const url = await emptyDatabase(t)
+    const env = { NODE_ENV: 'test', DATABASE_URL: url, DB_SSL: 'disable' }
+
+    const before = await run(['migrate', '--status'], env)
+    await run(['migrate'], env)
+    const after = await run(['migrate', '--status'], env)
+
+    assert.equal(before.code, 0, before.stdout)
+    for (const name of Object.keys(MIGRATIONS)) {
+      assert.match(before.stdout, new RegExp(`^pending  ${name}$`, 'm'))
+      assert.match(after.stdout, new RegExp(`^applied  ${name}  \\d{4}-`, 'm'))
+    }
+  })
+
+  it('exits 1 with the reason when the database cannot be reached', async () => {
+    const result = await run(['migrate'], {
+      NODE_ENV: 'test',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none',
+      DB_SSL: 'disable',
+    })
+
+    assert.equal(result.code, 1)
+    assert.match(result.stdout, /migrate failed/)
+  })
+})
+
+describe('bulwark serve with a database', () => {
+  it('keeps embedded PGlite data under DATA_DIR across a restart', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-data-'))
+    const env = { DATA_DIR: dataDir }
+
+    const first = await startServer(t, env)
+    const created = await fetch(`${first.baseUrl}/api/v1/plans`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(planInput({ title: 'Survives restarts' })),
+    })
+    const plan = (await created.json()) as { id: string }
+    first.child.kill('SIGTERM')
+    assert.equal(await first.exited, 0)
+    const second = await startServer(t, env)
+    const fetched = await fetch(`${second.baseUrl}/api/v1/plans/${plan.id}`)
+
+    assert.equal(created.status, 201)
+    assert.equal(fetched.status, 200)
+    assert.equal(((await fetched.json()) as { title: string }).title, 'Survives restarts')
+  })
+
+  it('fails readiness while migrations are pending and MIGRATE_ON_START is off', async (t) => {
+    const url = await emptyDatabase(t)
+
+    const server = await startServer(t, { DATABASE_URL: url, DB_SSL: 'disable', MIGRATE_ON_START: 'false' })
+    const ready = await fetch(`${server.baseUrl}/health/ready`)
+
+    assert.equal(ready.status, 503)
+    const body = (await ready.json()) as { checks: { migrations: { status: string; error: string } } }
+    assert.equal(body.checks.migrations.status, 'failing')
+    assert.match(body.checks.migrations.error, /pending: 0001_plans/)
+    assert.ok(
+      server.logs.some(
+        (line) => line.message === 'migrations pending: readiness fails until `bulwark migrate` runs',
+      ),
+    )
+  })
+
+  it('refuses to start in production when the pools would exceed max_connections', async (t) => {
+    const url = await emptyDatabase(t)
+
+    const result = await run(['serve'], {
+      NODE_ENV: 'production',
+      PORT: '0',
+      SECRET_KEY: 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI',
+      DATABASE_URL: url,
+      DB_SSL: 'disable',
+      EXPECTED_INSTANCES: '1000',
+    })
+
+    assert.equal(result.code, 78)
+    assert.match(result.stdout, /connection budget: DB_POOL_MAX \(10\) × EXPECTED_INSTANCES \(1000\)/)
+  })
+
+  it('only warns about the connection budget outside production', async (t) => {
+    const url = await emptyDatabase(t)
+
+    const server = await startServer(t, { DATABASE_URL: url, DB_SSL: 'disable', EXPECTED_INSTANCES: '1000' })
+
+    assert.ok(
+      server.logs.some(
+        (line) => String(line.message).startsWith('connection budget:') && line.level === 'warn',
+      ),
+    )
+  })
+})

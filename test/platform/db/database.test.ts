@@ -1,0 +1,137 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { sql } from 'kysely'
+import { createDatabase } from '../../../src/platform/db/database.ts'
+import { migrateToLatest, readMigrationState } from '../../../src/platform/db/migrator.ts'
+import { withTransaction } from '../../../src/platform/db/transaction.ts'
+import { MIGRATIONS } from '../../../src/db/migrations.ts'
+import { buildTestApp, testConfig } from '../../helpers/build-app.ts'
+import { createTestDatabase, TEST_BACKENDS } from '../../helpers/database.ts'
+import { planInput } from '../../helpers/plans.ts'
+import { assertProblem } from '../../helpers/problem.ts'
+
+type Scratch = {
+  scratch: { value: number }
+}
+
+for (const backend of TEST_BACKENDS) {
+  describe(`the database layer on ${backend}`, () => {
+    it('answers a ping and reports pool statistics', async (t) => {
+      const { database } = await createTestDatabase(t, backend)
+
+      await database.ping(AbortSignal.timeout(2000))
+
+      const stats = database.poolStats()
+      assert.equal(database.backend, backend)
+      assert.ok(stats.total >= 1 && stats.total <= stats.max)
+      assert.equal(stats.waiting, 0)
+    })
+
+    it('has every migration applied and none pending after migrateToLatest, which is idempotent', async (t) => {
+      const { database } = await createTestDatabase(t, backend)
+
+      const again = await migrateToLatest(database.db, MIGRATIONS)
+      const state = await readMigrationState(database.db, MIGRATIONS)
+
+      assert.deepEqual(again.applied, [])
+      assert.deepEqual(
+        state.applied.map((migration) => migration.name),
+        Object.keys(MIGRATIONS),
+      )
+      assert.deepEqual(state.pending, [])
+    })
+
+    it('rolls back every write of a transaction that throws', async (t) => {
+      const { database } = await createTestDatabase(t, backend)
+      const db = database.db.withTables<Scratch>()
+      await sql`create table scratch (value integer not null)`.execute(db)
+
+      await assert.rejects(
+        withTransaction(db, async (trx) => {
+          await trx.insertInto('scratch').values({ value: 1 }).execute()
+          await trx.insertInto('scratch').values({ value: 2 }).execute()
+          throw new Error('half-way')
+        }),
+        /half-way/,
+      )
+      await withTransaction(db, async (trx) => {
+        await trx.insertInto('scratch').values({ value: 3 }).execute()
+      })
+
+      const rows = await db.selectFrom('scratch').select('value').execute()
+      assert.deepEqual(rows, [{ value: 3 }])
+    })
+
+    it('keeps a pending migration visible to readiness until it is applied', async (t) => {
+      const { database } = await createTestDatabase(t, backend)
+      const withExtra = { ...MIGRATIONS, '9999_extra': { up: async () => undefined } }
+
+      const state = await readMigrationState(database.db, withExtra)
+
+      assert.deepEqual(state.pending, ['9999_extra'])
+    })
+  })
+}
+
+describe('the database layer on PostgreSQL', () => {
+  it('cancels a statement that runs longer than DB_STATEMENT_TIMEOUT_MS with 503 DATABASE_TIMEOUT', async (t) => {
+    const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
+    const { app } = await buildTestApp(
+      t,
+      {},
+      (app) => {
+        app.get('/test/slow-query', { config: { public: true } }, async () => {
+          await sql`select pg_sleep(2)`.execute(database.db)
+          return { done: true }
+        })
+      },
+      database,
+    )
+
+    const started = performance.now()
+    const response = await app.inject({ url: '/test/slow-query' })
+
+    assertProblem(response, 503, 'DATABASE_TIMEOUT')
+    assert.equal(response.headers['retry-after'], '2')
+    assert.ok(performance.now() - started < 1500, 'cancelled at the statement timeout')
+  })
+
+  it('answers 503 DATABASE_UNAVAILABLE quickly and fails readiness when nothing listens', async (t) => {
+    const config = {
+      ...testConfig().db,
+      url: 'postgres://postgres@127.0.0.1:1/none',
+      ssl: 'disable' as const,
+    }
+    const database = createDatabase(config, { warn: () => undefined })
+    t.after(() => database.close())
+    const { app } = await buildTestApp(t, {}, undefined, database)
+
+    const started = performance.now()
+    const create = await app.inject({ method: 'POST', url: '/api/v1/plans', payload: planInput() })
+    const elapsedMs = performance.now() - started
+    const ready = await app.inject({ url: '/health/ready' })
+    const live = await app.inject({ url: '/health/live' })
+
+    const body = assertProblem(create, 503, 'DATABASE_UNAVAILABLE')
+    assert.equal(create.headers['retry-after'], '2')
+    assert.ok(!JSON.stringify(body).includes('ECONNREFUSED'), 'the cause stays in the log')
+    assert.ok(elapsedMs < config.connectTimeoutMs + 500, `answered in ${Math.round(elapsedMs)} ms`)
+    assert.equal(ready.statusCode, 503)
+    assert.equal(ready.json().checks.database.status, 'failing')
+    assert.equal(live.statusCode, 200)
+  })
+
+  it('reports the database latency and pool state in the readiness checks', async (t) => {
+    const { database } = await createTestDatabase(t, 'postgres')
+    const { app } = await buildTestApp(t, {}, undefined, database)
+
+    const ready = await app.inject({ url: '/health/ready' })
+
+    assert.equal(ready.statusCode, 200)
+    const check = ready.json().checks.database
+    assert.equal(typeof check.duration_ms, 'number')
+    assert.equal(check.details.backend, 'postgres')
+    assert.equal(check.details.pool.max, 10)
+    assert.equal(ready.json().checks.migrations.status, 'ok')
+  })
+})
