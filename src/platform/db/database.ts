@@ -64,7 +64,10 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
     types: createTypeParsers(),
   })
   // An idle client losing its connection emits here; unhandled, it would crash the process.
-  pool.on('error', (error) => log.warn({ error }, 'idle database connection failed'))
+  // pg attaches the whole client to the error: log its code and message only.
+  pool.on('error', (error: Error & { code?: string }) =>
+    log.warn({ error: { code: error.code, message: error.message } }, 'idle database connection failed'),
+  )
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
   return {
     db,

@@ -44,15 +44,17 @@ async function errors(app: FastifyInstance, options: ErrorsOptions) {
   app.setErrorHandler((error, request, reply) => {
     const { appError, unexpected } = toAppError(error, options.translators)
     const errorId = randomUUID()
-    if (unexpected) {
-      // The cause goes to the log only; the client gets the error_id to quote.
-      request.log.error({ error, error_id: errorId, error_code: appError.code }, 'unexpected error')
-      const showMessage =
-        options.exposeInternalErrors && appError.code === 'INTERNAL_ERROR' && error instanceof Error
-      const detail = showMessage ? error.message : undefined
-      return sendProblem(request, reply, appError, { errorId, ...(detail === undefined ? {} : { detail }) })
+    if (!unexpected) return sendProblem(request, reply, appError, { errorId })
+    // The cause goes to the log only; the client gets the error_id to quote.
+    const fields = { error_id: errorId, error_code: appError.code }
+    if (appError.code !== 'INTERNAL_ERROR') {
+      // A known outage (a dependency down, a deadline missed): one line with the cause, no stack per request.
+      request.log.warn({ ...fields, cause: describeCause(appError.cause ?? error) }, 'service unavailable')
+      return sendProblem(request, reply, appError, { errorId })
     }
-    return sendProblem(request, reply, appError, { errorId })
+    request.log.error({ ...fields, error }, 'unexpected error')
+    const detail = options.exposeInternalErrors && error instanceof Error ? error.message : undefined
+    return sendProblem(request, reply, appError, { errorId, ...(detail === undefined ? {} : { detail }) })
   })
 
   app.setNotFoundHandler((request, reply) => {
@@ -72,6 +74,12 @@ async function errors(app: FastifyInstance, options: ErrorsOptions) {
       platformErrors.NOT_FOUND({ detail: `No route for ${request.method} ${path}` }),
     )
   })
+}
+
+function describeCause(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause)
+  const { code } = cause as { code?: unknown }
+  return typeof code === 'string' ? `${code}: ${cause.message}` : cause.message
 }
 
 const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']

@@ -104,7 +104,7 @@ describe('the database layer on PostgreSQL', () => {
     }
     const database = createDatabase(config, { warn: () => undefined })
     t.after(() => database.close())
-    const { app } = await buildTestApp(t, {}, undefined, database)
+    const { app, logs } = await buildTestApp(t, {}, undefined, database)
 
     const started = performance.now()
     const create = await app.inject({ method: 'POST', url: '/api/v1/plans', payload: planInput() })
@@ -119,6 +119,15 @@ describe('the database layer on PostgreSQL', () => {
     assert.equal(ready.statusCode, 503)
     assert.equal(ready.json().checks.database.status, 'failing')
     assert.equal(live.statusCode, 200)
+    const line = logs.find(
+      (entry) => entry.error_id === body.error_id && entry.message === 'service unavailable',
+    )
+    assert.equal(
+      line?.level,
+      40,
+      'an outage is a warning with its cause, not an unexpected error with a stack',
+    )
+    assert.match(String(line?.cause), /ECONNREFUSED/)
   })
 
   it('reports the database latency and pool state in the readiness checks', async (t) => {

@@ -1,0 +1,124 @@
+// PostgreSQL stopped under the running server: quick 503s, failing readiness, and recovery without a restart.
+import assert from 'node:assert/strict'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { describe, it } from 'node:test'
+import { createPostgresCluster } from '../helpers/postgres-cluster.ts'
+import { assertProblem } from '../helpers/problem.ts'
+import { startServer, type ServerProcess } from '../helpers/server-process.ts'
+
+interface Reply {
+  statusCode: number
+  headers: Record<string, string>
+  body: string
+  elapsedMs: number
+}
+
+const DATABASE_CODES = ['DATABASE_UNAVAILABLE', 'DATABASE_TIMEOUT']
+/** The deadline a 503 must meet: the 1 s connect timeout plus slack, far below any handler timeout. */
+const OUTAGE_DEADLINE_MS = 3000
+
+async function send(server: ServerProcess, path: string, body?: unknown): Promise<Reply> {
+  const started = performance.now()
+  const response = await fetch(`${server.baseUrl}${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? null : JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  })
+  const text = await response.text()
+  return {
+    statusCode: response.status,
+    headers: Object.fromEntries(response.headers),
+    body: text,
+    elapsedMs: performance.now() - started,
+  }
+}
+
+/** Calls `attempt` until it returns a value, or fails after `timeoutMs` with the last reply seen. */
+async function poll<T>(timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
+  const deadline = performance.now() + timeoutMs
+  for (;;) {
+    const value = await attempt()
+    if (value !== undefined) return value
+    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
+    await sleep(100)
+  }
+}
+
+/** A 503 from the database layer: the problem body, Retry-After, answered within the deadline. */
+function assertDatabaseUnavailable(reply: Reply, what: string): void {
+  const code = (JSON.parse(reply.body) as { error_code?: string }).error_code ?? ''
+  assert.ok(DATABASE_CODES.includes(code), `${what}: error_code ${code}, body ${reply.body}`)
+  assertProblem(reply, 503, code)
+  assert.match(reply.headers['retry-after'] ?? '', /^[1-9]\d*$/, `${what}: Retry-After`)
+  assert.ok(
+    reply.elapsedMs < OUTAGE_DEADLINE_MS,
+    `${what}: answered after ${Math.round(reply.elapsedMs)} ms, deadline ${OUTAGE_DEADLINE_MS} ms`,
+  )
+}
+
+describe('PostgreSQL outage under the running server', () => {
+  it('answers 503 with Retry-After within the connect timeout and fails readiness while PostgreSQL is down, then recovers without a restart', async (t) => {
+    const cluster = await createPostgresCluster(t)
+    const server = await startServer(t, {
+      DATABASE_URL: cluster.url,
+      DB_SSL: 'disable',
+      DB_CONNECT_TIMEOUT_MS: '1000',
+      MIGRATE_ON_START: 'true',
+    })
+    const created = await send(server, '/api/v1/plans', { title: 'x', start_date: '2026-12-01' })
+    assert.equal(created.statusCode, 201, created.body)
+    const plan = JSON.parse(created.body) as { id: string }
+    assert.equal((await send(server, `/api/v1/plans/${plan.id}`)).statusCode, 200)
+    assert.equal((await send(server, '/health/ready')).statusCode, 200)
+    /** Every API reply from the stop until readiness is back: none may be a 500. */
+    const outageStatuses: number[] = []
+
+    await cluster.stop('immediate')
+    const read = await send(server, `/api/v1/plans/${plan.id}`)
+    const write = await send(server, '/api/v1/plans', { title: 'y', start_date: '2026-12-02' })
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => send(server, `/api/v1/plans/${plan.id}`)),
+    )
+    const notReady = await poll(5000, async () => {
+      const reply = await send(server, '/health/ready')
+      return reply.statusCode === 503 ? reply : undefined
+    })
+    const live = await send(server, '/health/live')
+    outageStatuses.push(read.statusCode, write.statusCode, ...concurrent.map((reply) => reply.statusCode))
+
+    assertDatabaseUnavailable(read, 'GET during the outage')
+    assertDatabaseUnavailable(write, 'POST during the outage')
+    concurrent.forEach((reply, index) => assertDatabaseUnavailable(reply, `concurrent GET ${index}`))
+    const readiness = JSON.parse(notReady.body)
+    assert.equal(readiness.status, 'unavailable')
+    assert.equal(readiness.checks.database.status, 'failing', notReady.body)
+    assert.equal(live.statusCode, 200)
+
+    await cluster.start()
+    // Readiness comes back on its own; the API is probed alongside, through PostgreSQL's start-up too.
+    await poll(15_000, async () => {
+      const reply = await send(server, `/api/v1/plans/${plan.id}`)
+      outageStatuses.push(reply.statusCode)
+      const ready = await send(server, '/health/ready')
+      return ready.statusCode === 200 ? ready : undefined
+    })
+    const again = await send(server, `/api/v1/plans/${plan.id}`)
+    const another = await send(server, '/api/v1/plans', { title: 'z', start_date: '2026-12-03' })
+
+    assert.ok(
+      outageStatuses.every((status) => status === 503 || status === 200),
+      `statuses during the outage and recovery: ${outageStatuses.join(', ')}`,
+    )
+    assert.equal(again.statusCode, 200, again.body)
+    assert.deepEqual(JSON.parse(again.body), plan)
+    assert.equal(another.statusCode, 201, another.body)
+    assert.equal(server.child.exitCode, null, 'the server process is still running')
+    assert.deepEqual([...new Set(server.logs.map((line) => line.pid))], [server.child.pid])
+    assert.equal(server.logs.filter((line) => line.message === 'listening').length, 1)
+
+    server.child.kill('SIGTERM')
+    assert.equal(await server.exited, 0)
+    await cluster.stop()
+  })
+})
