@@ -86,12 +86,14 @@ describe('access log', () => {
     assert.equal(line.error_id, response.json().error_id)
   })
 
-  it('redacts credentials wherever they are logged', async (t) => {
+  it('redacts credentials at the top level and in logged headers and bodies', async (t) => {
     const { app, logs } = await buildTestApp(t)
 
     app.log.info({
-      headers: { authorization: 'Bearer s3cr3t', cookie: 'sid=s3cr3t' },
-      body: { password: 's3cr3t' },
+      headers: { authorization: 'Bearer s3cr3t', cookie: 'sid=s3cr3t', 'x-api-key': 'bk_s3cr3t' },
+      body: { password: 's3cr3t', refresh_token: 's3cr3t' },
+      req: { headers: { authorization: 'Bearer s3cr3t' } },
+      token: 's3cr3t',
     })
 
     const text = JSON.stringify(logs)
