@@ -21,7 +21,15 @@ const SECRET_FIELDS = [
 ]
 
 /** Where request data can appear in a log line: headers and bodies, alone or inside req/request/res. */
-const CONTAINERS = ['headers', 'body', 'req.headers', 'req.body', 'request.headers', 'request.body', 'res.headers']
+const CONTAINERS = [
+  'headers',
+  'body',
+  'req.headers',
+  'req.body',
+  'request.headers',
+  'request.body',
+  'res.headers',
+]
 
 /**
  * Concrete paths only: pino's redaction with wildcards (`*.password`) costs ~16 µs per line per level
