@@ -51,7 +51,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     genReqId: requestIdOf,
     requestIdHeader: false,
     bodyLimit: server.bodyLimitBytes,
-    handlerTimeout: server.handlerTimeoutMs,
     keepAliveTimeout: server.keepAliveTimeoutMs,
     requestTimeout: server.requestTimeoutMs,
     trustProxy: server.trustProxy.length > 0 ? [...server.trustProxy] : false,
@@ -76,6 +75,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     securityHeaders: createApiHeaders({ hsts: config.security.hsts }),
     cors: createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 }),
     lifecycle: deps.lifecycle,
+    handlerTimeoutMs: server.handlerTimeoutMs,
   })
   await app.register(accessLogPlugin, { slowRequestMs: config.log.slowRequestMs })
   await app.register(compress, {

@@ -1,4 +1,5 @@
-// The request pipeline's first step, in one onRequest hook: request id, security headers, CORS, draining.
+// The request pipeline's first step, in one onRequest hook: request id, security headers, CORS, draining,
+// the handler deadline (cleared in onResponse).
 // One consolidated hook instead of one per concern: each extra hook costs allocation on every request.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -7,6 +8,7 @@ import { sendProblem } from '../errors/plugin.ts'
 import type { Lifecycle } from '../lifecycle/state.ts'
 import type { CorsPolicy } from '../security/cors.ts'
 import type { HeaderSet } from '../security/headers.ts'
+import { clearDeadline, startDeadline } from './deadline.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import './route-config.ts'
 
@@ -14,11 +16,14 @@ export interface HttpOptions {
   securityHeaders: HeaderSet
   cors: CorsPolicy
   lifecycle: Lifecycle
+  /** Default deadline of a route (HANDLER_TIMEOUT_MS); a route's config.handlerTimeoutMs overrides it. */
+  handlerTimeoutMs: number
 }
 
 async function http(app: FastifyInstance, options: HttpOptions) {
-  const { securityHeaders, cors, lifecycle } = options
+  const { securityHeaders, cors, lifecycle, handlerTimeoutMs } = options
   const publicRoutes: string[] = []
+  app.decorateRequest('deadline', null)
 
   app.addHook('onRoute', (route) => {
     if (route.config?.public === true) publicRoutes.push(`${String(route.method)} ${route.url}`)
@@ -40,6 +45,7 @@ async function http(app: FastifyInstance, options: HttpOptions) {
       return
     }
 
+    startDeadline(request, reply, request.routeOptions.config.handlerTimeoutMs ?? handlerTimeoutMs)
     const origin = request.headers.origin
     if (origin === undefined) {
       done()
@@ -61,6 +67,11 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     }
     const headers = cors.responseHeaders(origin)
     if (headers !== undefined) reply.headers(headers)
+    done()
+  })
+
+  app.addHook('onResponse', (request, _reply, done) => {
+    clearDeadline(request)
     done()
   })
 }

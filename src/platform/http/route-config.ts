@@ -7,6 +7,8 @@ declare module 'fastify' {
      * authentication gate (issue 4) enforces this for every other route in one place.
      */
     public?: boolean
+    /** This route's deadline in milliseconds, instead of HANDLER_TIMEOUT_MS. */
+    handlerTimeoutMs?: number
   }
 }
 

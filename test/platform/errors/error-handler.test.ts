@@ -9,7 +9,7 @@ function addFailingRoutes(app: App) {
   app.get('/test/boom', { config: { public: true } }, async () => {
     throw new Error('connection to db-7.internal refused: SELECT * FROM secrets')
   })
-  app.get('/test/slow', { config: { public: true }, handlerTimeout: 50 }, async () => {
+  app.get('/test/slow', { config: { public: true, handlerTimeoutMs: 50 } }, async () => {
     await sleep(500)
     return { late: true }
   })
