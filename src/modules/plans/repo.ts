@@ -4,18 +4,11 @@ import type { AnyDatabase } from '../../platform/db/database.ts'
 import { withTransaction } from '../../platform/db/transaction.ts'
 import { platformErrors } from '../../platform/errors/catalog.ts'
 import type { Cursor } from './cursor.ts'
-import type { Plan, PlanListQuery, PlanPatch, PlanStatus } from './schemas.ts'
+import type { Plan, PlanListQuery, PlanPatch } from './schemas.ts'
 import type { IdempotentCreate, NewPlan, PlansStore } from './service.ts'
 
-type PlansTable = {
-  id: string
-  owner: string
-  title: string
-  description: string
-  status: PlanStatus
-  start_date: string
-  end_date: string | null
-  tags: string[]
+/** What the service inserts, plus the columns the database fills in. */
+type PlansTable = NewPlan & {
   version: Generated<number>
   created_at: Generated<Date>
   updated_at: Generated<Date>
