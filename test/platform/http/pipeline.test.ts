@@ -240,3 +240,23 @@ describe('draining', () => {
     assert.equal(response.headers.connection, 'close')
   })
 })
+
+describe('TRUST_PROXY', () => {
+  it('ignores X-Forwarded-For from a peer that is not a listed proxy', async (t) => {
+    const { app, logs } = await buildTestApp(t, { TRUST_PROXY: '10.0.0.5' })
+
+    await app.inject({ url: '/health/live', headers: { 'x-forwarded-for': '203.0.113.9' } })
+
+    const line = logs.find((entry) => entry.message === 'request completed')
+    assert.equal(line?.remote_addr, '127.0.0.1')
+  })
+
+  it('believes X-Forwarded-For from a listed proxy', async (t) => {
+    const { app, logs } = await buildTestApp(t, { TRUST_PROXY: '127.0.0.0/8' })
+
+    await app.inject({ url: '/health/live', headers: { 'x-forwarded-for': '203.0.113.9' } })
+
+    const line = logs.find((entry) => entry.message === 'request completed')
+    assert.equal(line?.remote_addr, '203.0.113.9')
+  })
+})
