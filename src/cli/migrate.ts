@@ -12,7 +12,7 @@ export async function runMigrate(
   const database = createDatabase(config.db, { warn: (details, message) => out(`warning: ${message}`) })
   try {
     if (!statusOnly) {
-      const { applied } = await migrateToLatest(database.db, MIGRATIONS)
+      const { applied } = await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
       out(applied.length === 0 ? 'nothing to apply' : `applied: ${applied.join(', ')}`)
     }
     const state = await readMigrationState(database.db, MIGRATIONS)

@@ -15,7 +15,7 @@ export async function openDatabase(config: Readonly<Config>, log: FastifyBaseLog
   const database = createDatabase(config.db, log)
   try {
     if (config.db.migrateOnStart) {
-      const { applied } = await migrateToLatest(database.db, MIGRATIONS)
+      const { applied } = await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
       log.info(
         { applied, backend: database.backend },
         applied.length > 0 ? 'migrations applied' : 'migrations up to date',
@@ -46,6 +46,6 @@ async function checkBudget(
     reservedConnections: limits.reserved,
   })
   if (problem === undefined) return
-  if (config.env === 'production') throw new StartupRefusal(`connection budget: ${problem}`)
+  if (config.db.budgetPolicy === 'refuse') throw new StartupRefusal(`connection budget: ${problem}`)
   log.warn({ setting: 'DB_POOL_MAX' }, `connection budget: ${problem}`)
 }

@@ -35,7 +35,7 @@ function sharedTestDatabase(config: Readonly<Config>): Promise<Database> {
       { ...config.db, url: undefined, dataDir: 'memory://' },
       { warn: () => undefined },
     )
-    await migrateToLatest(database.db, MIGRATIONS)
+    await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
     return database
   })()
   return sharedDatabase

@@ -29,7 +29,7 @@ export async function createTestDatabase(
     const config = { ...base, url: undefined, dataDir: 'memory://', ...overrides }
     const database = createDatabase(config, silent)
     t.after(() => database.close())
-    await migrateToLatest(database.db, MIGRATIONS)
+    await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
     return { database, config }
   }
   const name = `bulwark_test_${randomBytes(6).toString('hex')}`
@@ -42,7 +42,7 @@ export async function createTestDatabase(
     await database.close()
     await adminQuery(`drop database if exists ${name} with (force)`)
   })
-  await migrateToLatest(database.db, MIGRATIONS)
+  await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
   return { database, config }
 }
 

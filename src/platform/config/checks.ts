@@ -18,7 +18,11 @@ const SAMPLE_SECRETS = new Set([
   'development-secret-key-not-for-production',
 ])
 const MIN_SECRET_LENGTH = 32
-const TRUST_EVERYONE = new Set(['0.0.0.0/0', '::/0', '*', 'true'])
+/**
+ * Proxy ranges broader than these are not a list of proxies but a way of trusting (nearly) every peer,
+ * however they are spelled (0.0.0.0/0, ::0/0, 0.0.0.0/1 + 128.0.0.0/1, …): refused in production.
+ */
+const NARROWEST_BROAD_PREFIX = { 4: 8, 6: 16 } as const
 
 export function checkConfig(config: Config): CheckResult {
   const problems = [...checkStructure(config)]
@@ -37,9 +41,7 @@ function checkStructure(config: Config): string[] {
       'DB_CONNECT_TIMEOUT_MS: must be shorter than HANDLER_TIMEOUT_MS, so a request waiting for a connection gets 503 DATABASE_UNAVAILABLE rather than a handler timeout',
     )
   }
-  if (config.db.url !== undefined && !/^postgres(ql)?:\/\//.test(config.db.url)) {
-    problems.push('DATABASE_URL: must start with postgres:// or postgresql://')
-  }
+  if (config.db.url !== undefined) problems.push(...checkDatabaseUrl(config.db.url))
   if (server.headersTimeoutMs > server.requestTimeoutMs) {
     problems.push(
       'HEADERS_TIMEOUT_MS: must not exceed REQUEST_TIMEOUT_MS (the headers are part of the request)',
@@ -71,10 +73,10 @@ function checkProductionSafety(config: Config): string[] {
   if (config.docs.enabled) {
     refusals.push('DOCS_ENABLED: the API docs would be public; publish openapi.json instead')
   }
-  const trustsEveryone = server.trustProxy.filter((entry) => TRUST_EVERYONE.has(entry))
-  if (trustsEveryone.length > 0) {
+  const tooBroad = server.trustProxy.filter(isTooBroadForProxies)
+  if (tooBroad.length > 0) {
     refusals.push(
-      `TRUST_PROXY: ${trustsEveryone.join(', ')} trusts every peer, so any client can forge its address`,
+      `TRUST_PROXY: ${tooBroad.join(', ')} trusts (nearly) every peer, so any client can forge its address; list the proxies`,
     )
   }
   if (config.db.url === undefined) {
@@ -98,6 +100,28 @@ function checkProductionSafety(config: Config): string[] {
   return refusals
 }
 
+/** TLS settings in the URL would silently override DB_SSL (pg merges them over the explicit options). */
+const URL_TLS_PARAMETERS = [
+  'ssl',
+  'sslmode',
+  'sslcert',
+  'sslkey',
+  'sslrootcert',
+  'sslnegotiation',
+  'sslpassword',
+]
+
+function checkDatabaseUrl(url: string): string[] {
+  const parsed = URL.parse(url)
+  if (parsed === null || !/^postgres(ql)?:$/.test(parsed.protocol)) {
+    return ['DATABASE_URL: must be a postgres:// or postgresql:// URL']
+  }
+  const tls = URL_TLS_PARAMETERS.filter((name) => parsed.searchParams.has(name))
+  return tls.length === 0
+    ? []
+    : [`DATABASE_URL: remove ${tls.join(', ')} from the URL; TLS is set by DB_SSL and DB_SSL_CA_FILE only`]
+}
+
 function checkSecret(secret: string): string | undefined {
   if (secret === '') return 'missing; set SECRET_KEY or SECRET_KEY_FILE'
   if (secret.length < MIN_SECRET_LENGTH) return `shorter than ${MIN_SECRET_LENGTH} characters`
@@ -107,7 +131,6 @@ function checkSecret(secret: string): string | undefined {
 }
 
 function checkProxyEntry(entry: string): string | undefined {
-  if (TRUST_EVERYONE.has(entry)) return undefined // allowed structurally, refused in production
   if (/^\d+$/.test(entry)) return `"${entry}" is a hop count; list proxy addresses or CIDRs instead`
   const [address = '', prefix, extra] = entry.split('/')
   const family = isIP(address)
@@ -116,6 +139,13 @@ function checkProxyEntry(entry: string): string | undefined {
   const bits = /^\d+$/.test(prefix) ? Number(prefix) : -1
   if (bits < 0 || bits > (family === 4 ? 32 : 128)) return `"${entry}" has an invalid prefix length`
   return undefined
+}
+
+function isTooBroadForProxies(entry: string): boolean {
+  const [address = '', prefix] = entry.split('/')
+  const family = isIP(address)
+  if (family !== 4 && family !== 6) return false
+  return prefix !== undefined && Number(prefix) < NARROWEST_BROAD_PREFIX[family]
 }
 
 function isExactOrigin(origin: string): boolean {

@@ -42,6 +42,8 @@ export interface DatabaseConfig {
   sslCaFile: string | undefined
   migrateOnStart: boolean
   expectedInstances: number
+  /** What an over-budget connection pool does at start: refuse in production, warn elsewhere. */
+  budgetPolicy: 'warn' | 'refuse'
 }
 
 export interface LogConfig {

@@ -158,6 +158,7 @@ function toConfig(values: Values, env: NodeEnv, warnings: string[]): Config {
       sslCaFile: str('DB_SSL_CA_FILE') === '' ? undefined : str('DB_SSL_CA_FILE'),
       migrateOnStart: values.MIGRATE_ON_START as boolean,
       expectedInstances: int('EXPECTED_INSTANCES'),
+      budgetPolicy: env === 'production' ? 'refuse' : 'warn',
     },
     log: {
       level: str('LOG_LEVEL') as LogLevel,

@@ -91,7 +91,7 @@ export const VARIABLES = {
     min: 100,
     max: 600_000,
     default: '10000',
-    doc: 'Deadline for a route to answer once the request is received; past it the client gets 503 HANDLER_TIMEOUT (the handler is not interrupted; its late result is discarded). A route may set its own in config.handlerTimeoutMs.',
+    doc: 'Deadline for a route to answer once the whole request (body included) is received and validated; past it the client gets 503 HANDLER_TIMEOUT (the handler is not interrupted; its late result is discarded). A route may set its own in config.handlerTimeoutMs.',
   },
   COMPRESSION_THRESHOLD_BYTES: {
     group: 'server',

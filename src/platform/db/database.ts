@@ -23,6 +23,11 @@ export interface Database {
   poolStats(): PoolStats
   /** One real round trip; rejects on failure or when the signal aborts, releasing the connection. */
   ping(signal: AbortSignal): Promise<void>
+  /**
+   * Runs `work` on a connection without statement or read timeouts: for migrations, which may rightly
+   * take longer than any request (an index over a large table) or wait long on the migration lock.
+   */
+  withoutTimeouts<T>(work: (db: AnyDatabase) => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 
@@ -39,19 +44,12 @@ export function createDatabase(config: DatabaseConfig, log: DatabaseLogger): Dat
     : createPostgresDatabase(config, config.url, log)
 }
 
-function createPostgresDatabase(config: DatabaseConfig, url: string, log: DatabaseLogger): Database {
-  const pool = new pg.Pool({
+/** Connection settings shared by the request pool and the migration connection. */
+function connectionOptions(config: DatabaseConfig, url: string): pg.PoolConfig {
+  return {
     connectionString: url,
-    max: config.poolMax,
-    min: config.poolMin,
-    idleTimeoutMillis: config.idleTimeoutMs,
     // The acquire timeout: waiting for a free or a new connection never outlasts it.
     connectionTimeoutMillis: config.connectTimeoutMs,
-    maxLifetimeSeconds: config.maxLifetimeS,
-    statement_timeout: config.statementTimeoutMs,
-    // The server cancels at statement_timeout; the client stops waiting a second later in case it cannot.
-    query_timeout: config.statementTimeoutMs + 1000,
-    idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
     application_name: 'bulwark',
     keepAlive: true,
     ssl:
@@ -62,6 +60,20 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
           }
         : false,
     types: createTypeParsers(),
+  }
+}
+
+function createPostgresDatabase(config: DatabaseConfig, url: string, log: DatabaseLogger): Database {
+  const pool = new pg.Pool({
+    ...connectionOptions(config, url),
+    max: config.poolMax,
+    min: config.poolMin,
+    idleTimeoutMillis: config.idleTimeoutMs,
+    maxLifetimeSeconds: config.maxLifetimeS,
+    statement_timeout: config.statementTimeoutMs,
+    // The server cancels at statement_timeout; the client stops waiting a second later in case it cannot.
+    query_timeout: config.statementTimeoutMs + 1000,
+    idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
   })
   // An idle client losing its connection emits here; unhandled, it would crash the process.
   // pg attaches the whole client to the error: log its code and message only.
@@ -91,6 +103,19 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
         client.release(failed)
       }
     },
+    async withoutTimeouts(work) {
+      // A pool of one, without statement or client read timeouts, closed when the work is done.
+      const migrationPool = new pg.Pool({ ...connectionOptions(config, url), max: 1 })
+      migrationPool.on('error', (error: Error & { code?: string }) =>
+        log.warn({ error: { code: error.code, message: error.message } }, 'migration connection failed'),
+      )
+      const unbounded = new Kysely<object>({ dialect: new PostgresDialect({ pool: migrationPool }) })
+      try {
+        return await work(unbounded)
+      } finally {
+        await unbounded.destroy()
+      }
+    },
     close: () => db.destroy(),
   }
 }
@@ -104,7 +129,7 @@ function createTypeParsers(): pg.CustomTypesConfig {
 
 function createPgliteDatabase(config: DatabaseConfig): Database {
   if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true })
-  const pool = new PglitePool(config.dataDir)
+  const pool = new PglitePool(config.dataDir, config.connectTimeoutMs)
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
   return {
     db,
@@ -113,6 +138,7 @@ function createPgliteDatabase(config: DatabaseConfig): Database {
     async ping(signal) {
       await raceAbort(sql`select 1`.execute(db), signal)
     },
+    withoutTimeouts: (work) => work(db),
     close: () => db.destroy(),
   }
 }

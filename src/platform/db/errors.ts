@@ -1,5 +1,6 @@
 // Driver errors the client can act on: the database is unreachable or too slow → 503 with Retry-After.
 import { AppError, createErrorFactories, type ErrorCatalog } from '../errors/app-error.ts'
+import { platformErrors } from '../errors/catalog.ts'
 
 export const DATABASE_ERRORS = {
   DATABASE_UNAVAILABLE: {
@@ -30,6 +31,8 @@ const NETWORK_CODES = new Set([
 ])
 /** SQLSTATEs meaning "not now" (PostgreSQL appendix A): shutdown, starting up, out of connections. */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400'])
+/** Text the database cannot store (a NUL byte, an invalid sequence): the client's input, so a 422. */
+const UNSTORABLE_TEXT_STATES = new Set(['22021', '22P05'])
 /** query_canceled: statement_timeout fired. */
 const TIMEOUT_STATE = '57014'
 /** pg's own messages for a pool that could not hand out a connection in time, or a dropped one. */
@@ -47,6 +50,12 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
   const retry = { headers: { 'retry-after': '2' }, cause: error }
   if (typeof code === 'string') {
     if (code === TIMEOUT_STATE) return databaseErrors.DATABASE_TIMEOUT(retry)
+    if (UNSTORABLE_TEXT_STATES.has(code)) {
+      return platformErrors.VALIDATION_FAILED({
+        detail: 'A text value contains a character that cannot be stored',
+        cause: error,
+      })
+    }
     if (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.has(code) || code.startsWith('08')) {
       return databaseErrors.DATABASE_UNAVAILABLE(retry)
     }

@@ -1,5 +1,5 @@
 // Versioned, forward-only migrations; an advisory lock (Kysely's PostgresAdapter) serialises instances.
-import { Migrator, sql, type Migration } from 'kysely'
+import { Migrator, type Migration } from 'kysely'
 import type { AnyDatabase } from './database.ts'
 
 export type Migrations = Readonly<Record<string, Migration>>
@@ -15,27 +15,18 @@ export interface MigrationRun {
 
 /**
  * Applies every pending migration, each exactly once however many processes run this at the same time:
- * they queue on a session advisory lock, and all pending migrations run in one transaction.
- * The pool's statement_timeout is lifted on the connection used, since a migration may legitimately
- * take longer than a request's statement (building an index over a large table).
+ * they queue on a session advisory lock (Kysely's PostgresAdapter), and all pending migrations run in one
+ * transaction. Pass a connection without timeouts (`Database.withoutTimeouts`): a migration may take
+ * longer than a request's statement, and a second instance may wait long for the lock.
  */
 export async function migrateToLatest(db: AnyDatabase, migrations: Migrations): Promise<MigrationRun> {
-  return db.connection().execute(async (connection) => {
-    await sql`set statement_timeout = 0`.execute(connection)
-    try {
-      const migrator = new Migrator({ db: connection, provider: { getMigrations: async () => migrations } })
-      const { error, results = [] } = await migrator.migrateToLatest()
-      if (error !== undefined)
-        throw error instanceof Error ? error : new Error('migration failed', { cause: error })
-      return {
-        applied: results
-          .filter((result) => result.status === 'Success')
-          .map((result) => result.migrationName),
-      }
-    } finally {
-      await sql`reset statement_timeout`.execute(connection)
-    }
-  })
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } })
+  const { error, results = [] } = await migrator.migrateToLatest()
+  if (error !== undefined)
+    throw error instanceof Error ? error : new Error('migration failed', { cause: error })
+  return {
+    applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName),
+  }
 }
 
 /** Which migrations are applied (with when) and which are pending. */

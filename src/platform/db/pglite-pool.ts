@@ -22,8 +22,12 @@ export class PglitePool {
   #waiting = 0
   #busy = false
 
-  constructor(dataDir: string) {
+  readonly #acquireTimeoutMs: number
+
+  /** acquireTimeoutMs bounds the wait for the connection, as pg.Pool's connectionTimeoutMillis does. */
+  constructor(dataDir: string, acquireTimeoutMs: number) {
     this.#pglite = new PGlite(dataDir, { parsers: { [DATE_OID]: (value: string) => value } })
+    this.#acquireTimeoutMs = acquireTimeoutMs
   }
 
   get waitingCount(): number {
@@ -34,14 +38,27 @@ export class PglitePool {
     return this.#busy ? 0 : 1
   }
 
-  /** Resolves with the only client once the previous borrower has released it. */
+  /**
+   * Resolves with the only client once the previous borrower has released it, or rejects after the
+   * acquire timeout with pg.Pool's message (so it is translated to 503 DATABASE_UNAVAILABLE alike).
+   */
   async connect(): Promise<PgliteClient> {
     this.#waiting += 1
     let release!: () => void
     const previous = this.#queue
     this.#queue = new Promise<void>((resolve) => (release = resolve))
-    await previous
+    let timer: NodeJS.Timeout | undefined
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(resolve, this.#acquireTimeoutMs, 'timeout')
+    })
+    const outcome = await Promise.race([previous, timedOut])
+    clearTimeout(timer)
     this.#waiting -= 1
+    if (outcome === 'timeout') {
+      // Our place in the queue passes straight to the next caller when it comes.
+      void previous.then(release)
+      throw new Error('timeout exceeded when trying to connect')
+    }
     this.#busy = true
     let released = false
     return {

@@ -105,6 +105,17 @@ describe('loadConfig', () => {
     )
   })
 
+  it('rejects * and true in TRUST_PROXY in every environment (they are not addresses)', () => {
+    assert.equal(problemsOf({ TRUST_PROXY: '*' }).length, 1)
+    assert.equal(problemsOf({ TRUST_PROXY: 'true' }).length, 1)
+  })
+
+  it('rejects TLS settings in DATABASE_URL, which would override DB_SSL', () => {
+    const problems = problemsOf({ DATABASE_URL: 'postgres://db.internal/app?sslmode=disable' })
+
+    assert.match(problems[0] ?? '', /^DATABASE_URL: remove sslmode/)
+  })
+
   it('rejects a hop count and malformed addresses in TRUST_PROXY', () => {
     const problems = problemsOf({ TRUST_PROXY: '2,10.0.0.0/33,proxy.local,10.0.0.1,10.0.0.0/8,::1/128' })
 
@@ -153,6 +164,11 @@ describe('production refusals', () => {
     ['a low-entropy secret', { SECRET_KEY: 'a'.repeat(40) }, 'SECRET_KEY'],
     ['public docs', { DOCS_ENABLED: 'true' }, 'DOCS_ENABLED'],
     ['trusting every proxy', { TRUST_PROXY: '0.0.0.0/0' }, 'TRUST_PROXY'],
+    [
+      'trusting every proxy, spelled otherwise',
+      { TRUST_PROXY: '0::/0,0.0.0.0/1,128.0.0.0/1' },
+      'TRUST_PROXY',
+    ],
     ['pretty logs', { LOG_FORMAT: 'pretty' }, 'LOG_FORMAT'],
     ['silent logs', { LOG_LEVEL: 'silent' }, 'LOG_LEVEL'],
     [

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { sql } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import { createDatabase } from '../../../src/platform/db/database.ts'
 import { migrateToLatest, readMigrationState } from '../../../src/platform/db/migrator.ts'
 import { withTransaction } from '../../../src/platform/db/transaction.ts'
@@ -74,6 +74,21 @@ for (const backend of TEST_BACKENDS) {
 }
 
 describe('the database layer on PostgreSQL', () => {
+  it('runs a migration longer than DB_STATEMENT_TIMEOUT_MS to completion', async (t) => {
+    const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
+    const slow = {
+      up: async (db: Kysely<unknown>) => {
+        await sql`select pg_sleep(1.2)`.execute(db)
+      },
+    }
+
+    const run = await database.withoutTimeouts((db) =>
+      migrateToLatest(db, { ...MIGRATIONS, '9999_slow': slow }),
+    )
+
+    assert.deepEqual(run.applied, ['9999_slow'])
+  })
+
   it('cancels a statement that runs longer than DB_STATEMENT_TIMEOUT_MS with 503 DATABASE_TIMEOUT', async (t) => {
     const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
     const { app } = await buildTestApp(
@@ -142,5 +157,23 @@ describe('the database layer on PostgreSQL', () => {
     assert.equal(check.details.backend, 'postgres')
     assert.equal(check.details.pool.max, 10)
     assert.equal(ready.json().checks.migrations.status, 'ok')
+  })
+})
+
+describe('the database layer on PGlite', () => {
+  it('gives up waiting for its one connection after DB_CONNECT_TIMEOUT_MS, as pg.Pool does', async (t) => {
+    const { database } = await createTestDatabase(t, 'pglite', { connectTimeoutMs: 100 })
+    const db = database.db
+
+    const held = db.transaction().execute(async (trx) => {
+      await sql`select 1`.execute(trx)
+      await new Promise((resolve) => setTimeout(resolve, 400))
+    })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    const waiting = sql`select 1`.execute(db)
+
+    await assert.rejects(waiting, /timeout exceeded when trying to connect/)
+    await held
+    await sql`select 1`.execute(db)
   })
 })
