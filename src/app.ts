@@ -5,7 +5,7 @@ import { constants as zlib } from 'node:zlib'
 import compress from '@fastify/compress'
 import type { Config } from './platform/config/config.ts'
 import { PLATFORM_ERRORS } from './platform/errors/catalog.ts'
-import { errorsPlugin } from './platform/errors/plugin.ts'
+import { createFrameworkErrorHandler, errorsPlugin } from './platform/errors/plugin.ts'
 import { createClientErrorHandler } from './platform/http/client-errors.ts'
 import { httpPlugin } from './platform/http/plugin.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
@@ -44,6 +44,7 @@ export interface AppDeps {
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   const { server } = config
+  const securityHeaders = createApiHeaders({ hsts: config.security.hsts })
   const app = Fastify({
     loggerInstance: deps.logger,
     // One access line per request (platform/logging) instead of Fastify's two.
@@ -60,6 +61,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     forceCloseConnections: false,
     serverFactory: (handler) => createHttpServer(server, handler),
     clientErrorHandler: createClientErrorHandler(deps.logger),
+    frameworkErrors: createFrameworkErrorHandler(securityHeaders),
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
@@ -72,7 +74,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     translators: [translateDatabaseError],
   })
   await app.register(httpPlugin, {
-    securityHeaders: createApiHeaders({ hsts: config.security.hsts }),
+    securityHeaders,
     cors: createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 }),
     lifecycle: deps.lifecycle,
     handlerTimeoutMs: server.handlerTimeoutMs,

@@ -6,7 +6,7 @@ import { startServer } from '../helpers/server-process.ts'
 import { assertProblem } from '../helpers/problem.ts'
 
 /** Sends raw bytes, then collects everything the server writes until it closes the connection. */
-function rawExchange(port: number, chunks: string[], timeoutMs = 8000): Promise<string> {
+function rawExchange(port: number, chunks: string[], timeoutMs = 8000, gapMs = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1')
     let received = ''
@@ -21,7 +21,8 @@ function rawExchange(port: number, chunks: string[], timeoutMs = 8000): Promise<
       socket.destroy()
       reject(new Error(`no close within ${timeoutMs} ms; got: ${received}`))
     })
-    for (const chunk of chunks) socket.write(chunk)
+    // With a gap, each chunk goes out after the previous answer had time to arrive (no pipelining).
+    chunks.forEach((chunk, index) => setTimeout(() => socket.write(chunk), index * gapMs))
   })
 }
 
@@ -58,11 +59,31 @@ describe('the built server over real sockets', () => {
   it('answers 431 with the error body for oversized headers', async (t) => {
     const server = await startServer(t)
 
-    const raw = await rawExchange(server.port, [
-      `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
-    ])
+    const raw = await rawExchange(
+      server.port,
+      [`GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`],
+      8000,
+      500,
+    )
 
     assertProblem(parseRaw(raw), 431, 'HEADERS_TOO_LARGE')
+  })
+
+  it('answers 431 with the error body on a keep-alive connection that already served a request', async (t) => {
+    const server = await startServer(t)
+
+    const raw = await rawExchange(
+      server.port,
+      [
+        'GET /health/live HTTP/1.1\r\nHost: x\r\n\r\n',
+        `GET /health/live HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+      ],
+      8000,
+      500,
+    )
+
+    const second = raw.slice(raw.indexOf('HTTP/1.1', 10))
+    assertProblem(parseRaw(second), 431, 'HEADERS_TOO_LARGE')
   })
 
   it('answers 400 with the error body for a request the parser cannot read', async (t) => {

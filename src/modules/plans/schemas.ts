@@ -10,8 +10,15 @@ const CalendarDate = (description: string) =>
   Type.String({ format: 'date', pattern: '^[1-9][0-9]{3}-', description, examples: ['2026-12-01'] })
 const Tag = Type.String({ minLength: 1, maxLength: 40, pattern: '^[a-z0-9][a-z0-9_-]*$' })
 const Tags = Type.Array(Tag, { maxItems: 20, uniqueItems: true, examples: [['launch', 'q4']] })
-const Title = Type.String({ minLength: 1, maxLength: 200, examples: ['Ship the data layer'] })
-const Description = Type.String({ maxLength: 10_000 })
+// PostgreSQL text cannot hold NUL (U+0000): refused as invalid input rather than failing in the database.
+const NO_NUL = '^[^\\u0000]*$'
+const Title = Type.String({
+  minLength: 1,
+  maxLength: 200,
+  pattern: NO_NUL,
+  examples: ['Ship the data layer'],
+})
+const Description = Type.String({ maxLength: 10_000, pattern: NO_NUL })
 
 export const PlanSchema = Type.Object(
   {
@@ -71,7 +78,12 @@ export const PlanListQuerySchema = Type.Object(
     start_date_from: Type.Optional(CalendarDate('Only plans starting on or after this day')),
     start_date_to: Type.Optional(CalendarDate('Only plans starting on or before this day')),
     q: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 200, description: 'Full-text search in title and description' }),
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        pattern: NO_NUL,
+        description: 'Full-text search in title and description',
+      }),
     ),
     sort: Type.Enum([...PLAN_SORTS], {
       default: '-created_at',
@@ -88,10 +100,8 @@ export const PlanPageSchema = Type.Object(
 )
 export type PlanPage = Static<typeof PlanPageSchema>
 
-export const PlanIdParamsSchema = Type.Object(
-  { id: Type.String({ maxLength: 100 }) },
-  { additionalProperties: false },
-)
+// No format here: an id that is not a UUID names a plan that does not exist (404), not invalid input (422).
+export const PlanIdParamsSchema = Type.Object({ id: Type.String() }, { additionalProperties: false })
 
 export const IfMatchHeadersSchema = Type.Object({
   'if-match': Type.Optional(

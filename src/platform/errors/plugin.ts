@@ -1,6 +1,6 @@
 // The only writer of error bodies: the error handler, the 404/405 handler and sendProblem for other plugins.
 import { randomUUID } from 'node:crypto'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
 import type { AppError } from './app-error.ts'
@@ -35,6 +35,23 @@ export function sendProblem(
   request.problem = { error_id: errorId, error_code: error.code }
   if (error.headers !== undefined) reply.headers(error.headers)
   return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
+}
+
+/**
+ * Fastify's frameworkErrors: errors its router raises before any hook runs (a malformed URL, a path
+ * parameter over maxParamLength). They get the standard body and the headers every response carries.
+ */
+export function createFrameworkErrorHandler(baseHeaders: Readonly<Record<string, string>>) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    reply.headers(baseHeaders).header('x-request-id', request.id)
+    const path = request.url.split('?', 1)[0] ?? '/'
+    // A path segment longer than any id cannot name a resource.
+    const appError =
+      error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? platformErrors.NOT_FOUND({ detail: 'No resource at this path' })
+        : platformErrors.BAD_REQUEST({ detail: `Malformed URL: ${JSON.stringify(path.slice(0, 100))}` })
+    sendProblem(request, reply, appError)
+  }
 }
 
 async function errors(app: FastifyInstance, options: ErrorsOptions) {

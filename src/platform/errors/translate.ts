@@ -45,7 +45,7 @@ export function toAppError(
   if (error instanceof AppError) return { appError: error, unexpected: error.status >= 500 }
   for (const translate of translators) {
     const translated = translate(error)
-    if (translated !== undefined) return { appError: translated, unexpected: true }
+    if (translated !== undefined) return { appError: translated, unexpected: translated.status >= 500 }
   }
   const fastifyError = error as Partial<FastifyError> & { validation?: SchemaError[] }
   if (Array.isArray(fastifyError.validation)) {

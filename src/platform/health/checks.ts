@@ -29,6 +29,8 @@ export interface CheckRunnerOptions {
   cacheMs: number
   /** Per-check deadline; a slow dependency counts as failing. */
   timeoutMs: number
+  /** Called when a check starts or stops failing (the error text goes to the log, not to the probe). */
+  onTransition?: (name: string, outcome: CheckOutcome) => void
 }
 
 export function createCheckRunner(options: CheckRunnerOptions) {
@@ -41,6 +43,8 @@ export function createCheckRunner(options: CheckRunnerOptions) {
     const report: HealthReport = { ok: true, checks: {} }
     checks.forEach((check, index) => {
       const outcome = outcomes[index] as CheckOutcome
+      const previous = cached?.report.checks[check.name]?.status ?? 'ok'
+      if (outcome.status !== previous) options.onTransition?.(check.name, outcome)
       report.checks[check.name] = outcome
       if (outcome.status === 'failing' && outcome.critical) report.ok = false
     })

@@ -16,7 +16,14 @@ export interface HealthOptions extends CheckRunnerOptions {
 }
 
 async function health(app: FastifyInstance, options: HealthOptions) {
-  const checks = createCheckRunner(options)
+  const checks = createCheckRunner({
+    ...options,
+    onTransition: (name, outcome) => {
+      if (outcome.status === 'failing')
+        app.log.warn({ check: name, error: outcome.error }, 'health check failing')
+      else app.log.info({ check: name }, 'health check recovered')
+    },
+  })
   const { lifecycle } = options
   app.decorate('health', { addCheck: (check: HealthCheck) => checks.add(check) })
 

@@ -39,8 +39,10 @@ export function clientErrorResponse(errorCode: string | undefined, now = new Dat
 /** Fastify's clientErrorHandler: writes the problem response if the socket can still take it. */
 export function createClientErrorHandler(log: FastifyBaseLogger) {
   return function onClientError(error: NodeJS.ErrnoException, socket: Socket): void {
-    // A reset socket has nobody to answer; one that already wrote a response cannot take another.
-    if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten > 0) {
+    // A reset socket has nobody to answer; one whose current response has started cannot take another
+    // (Node's own rule). Earlier responses on a keep-alive connection do not matter.
+    const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } | null })._httpMessage
+    if (error.code === 'ECONNRESET' || !socket.writable || current?.headersSent === true) {
       socket.destroy()
       return
     }

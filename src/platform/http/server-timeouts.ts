@@ -22,8 +22,9 @@ export function createHttpServer(config: ServerConfig, listener: RequestListener
     },
     listener,
   )
-  // Idle sockets without a request in progress are governed by keepAliveTimeout; this bounds a stalled
-  // response (a client that stops reading) at twice the request timeout.
-  server.timeout = config.requestTimeoutMs * 2
+  // Socket inactivity: bounds a stalled response (a client that stops reading). It must exceed both the
+  // keep-alive and the request/headers timeouts, or it would close idle keep-alive connections early and
+  // race the 408 for a slow request (destroying the socket without an answer).
+  server.timeout = config.keepAliveTimeoutMs + config.requestTimeoutMs
   return server
 }

@@ -105,7 +105,7 @@ for (const backend of TEST_BACKENDS) {
       assert.equal(none.length, 0)
     })
 
-    it('answers 422 for a tampered cursor, a cursor of another sort, and a limit over 100', async (t) => {
+    it('answers 422 for a tampered cursor, a cursor of another sort, a limit over 100 and a NUL in q', async (t) => {
       const app = await seeded(t)
       const first = (await app.inject({ url: '/api/v1/plans?limit=5' })).json<Page>()
 
@@ -114,11 +114,13 @@ for (const backend of TEST_BACKENDS) {
         url: `/api/v1/plans?sort=start_date&cursor=${encodeURIComponent(first.next_cursor ?? '')}`,
       })
       const tooMany = await app.inject({ url: '/api/v1/plans?limit=101' })
+      const nul = await app.inject({ url: '/api/v1/plans?q=%00x' })
 
       const body = assertProblem(tampered, 422, 'VALIDATION_FAILED')
       assert.equal((body.errors as { pointer: string; location: string }[])[0]?.location, 'query')
       assertProblem(otherSort, 422, 'VALIDATION_FAILED')
       assertProblem(tooMany, 422, 'VALIDATION_FAILED')
+      assertProblem(nul, 422, 'VALIDATION_FAILED')
     })
   })
 }

@@ -75,6 +75,8 @@ for (const backend of TEST_BACKENDS) {
           planInput({ tags: ['Not Valid'] }),
           planInput({ title: 'x'.repeat(201) }),
           planInput({ status: 'archived' }),
+          planInput({ title: 'a\u0000b' }),
+          planInput({ description: 'nul \u0000 inside' }),
         ]) {
           const response = await app.inject({ method: 'POST', url: '/api/v1/plans', payload })
 
@@ -95,10 +97,16 @@ for (const backend of TEST_BACKENDS) {
         assert.equal(response.headers.etag, '"1"')
       })
 
-      it('answers 404 for unknown ids and for ids that are not UUIDs', async (t) => {
+      it('answers 404 for unknown ids and for ids that are not UUIDs, whatever their length', async (t) => {
         const { app } = await setup(t)
 
-        for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', '1', "' or 1=1 --"]) {
+        for (const id of [
+          '00000000-0000-4000-8000-000000000000',
+          'not-a-uuid',
+          '1',
+          "' or 1=1 --",
+          'x'.repeat(150),
+        ]) {
           const response = await app.inject({ url: `/api/v1/plans/${encodeURIComponent(id)}` })
 
           assertProblem(response, 404, 'PLAN_NOT_FOUND')

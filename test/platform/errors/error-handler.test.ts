@@ -34,6 +34,20 @@ describe('the error handler', () => {
     assert.equal(response.headers.allow, 'GET, HEAD')
   })
 
+  it('answers router-level errors with the standard body and headers: 400 for a malformed URL, 404 for an over-long segment', async (t) => {
+    const { app } = await buildTestApp(t)
+
+    const badUrl = await app.inject({ url: '/api/v1/plans/%zz' })
+    const longSegment = await app.inject({ url: `/api/v1/plans/${'a'.repeat(250)}` })
+
+    assertProblem(badUrl, 400, 'BAD_REQUEST')
+    assertProblem(longSegment, 404, 'NOT_FOUND')
+    for (const response of [badUrl, longSegment]) {
+      assert.match(String(response.headers['x-request-id']), /^[0-9a-f-]{36}$/)
+      assert.equal(response.headers['x-content-type-options'], 'nosniff')
+    }
+  })
+
   it('answers 400 for malformed JSON', async (t) => {
     const { app } = await buildTestApp(t)
 

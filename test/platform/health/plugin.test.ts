@@ -35,16 +35,23 @@ describe('GET /health/ready', () => {
     assert.equal(response.json().checks.db.status, 'ok')
   })
 
-  it('answers 503 naming the failing check when a required dependency is down', async (t) => {
-    const { app } = await buildTestApp(t, {}, (app) => {
-      app.health.addCheck({ name: 'db', check: async () => Promise.reject(new Error('connection refused')) })
+  it('answers 503 naming the failing check, and logs its error instead of showing it', async (t) => {
+    const { app, logs } = await buildTestApp(t, {}, (app) => {
+      app.health.addCheck({
+        name: 'db',
+        check: async () => Promise.reject(new Error('password authentication failed for user "app"')),
+      })
     })
 
     const response = await app.inject({ url: '/health/ready' })
 
     assert.equal(response.statusCode, 503)
     assert.equal(response.json().status, 'unavailable')
-    assert.equal(response.json().checks.db.error, 'connection refused')
+    assert.equal(response.json().checks.db.status, 'failing')
+    assert.ok(!response.body.includes('password'), 'driver messages stay out of the public probe')
+    const line = logs.find((entry) => entry.message === 'health check failing')
+    assert.equal(line?.check, 'db')
+    assert.match(String(line?.error), /password authentication failed/)
   })
 
   it('answers 503 while starting and while draining', async (t) => {

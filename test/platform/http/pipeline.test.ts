@@ -260,3 +260,16 @@ describe('TRUST_PROXY', () => {
     assert.equal(line?.remote_addr, '203.0.113.9')
   })
 })
+
+describe('server timeouts', () => {
+  it('sets socket inactivity longer than the keep-alive and request timeouts, so neither is pre-empted', async (t) => {
+    const { app, config } = await buildTestApp(t, { KEEP_ALIVE_TIMEOUT_MS: '72000', REQUEST_TIMEOUT_MS: '30000' })
+
+    const { server } = app
+
+    assert.equal(server.keepAliveTimeout, 72_000)
+    assert.equal(server.requestTimeout, 30_000)
+    assert.equal(server.headersTimeout, config.server.headersTimeoutMs)
+    assert.ok(server.timeout > server.keepAliveTimeout && server.timeout > server.requestTimeout)
+  })
+})
