@@ -1,11 +1,24 @@
-// The PostgreSQL database Bulwark needs to start in production (DATABASE_URL is required there), made
-// fresh for each run and dropped after it. The benchmarked routes never query it.
+// The PostgreSQL database of a run: made fresh, migrated with Bulwark's own migrations and seeded before
+// any server starts, so all three find the same plans table; dropped after the run.
+import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
+import { MIGRATIONS } from '../src/db/migrations.ts'
+import { migrateToLatest } from '../src/platform/db/migrator.ts'
+import { SEEDED_PLAN } from './plans.ts'
 
 /** Server the benchmark creates its database on: the local one, trust auth on dev machines, as for tests. */
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 /** One fixed name: an interrupted run leaves at most this database behind, and the next run replaces it. */
-const DATABASE_NAME = 'bulwark_bench'
+export const BENCH_DATABASE_NAME = 'bulwark_bench'
+
+export interface BenchDatabase {
+  url: string
+  /** The server's version string, e.g. "15.20 (Debian 15.20-0+deb12u1)". */
+  serverVersion: string
+  /** Empties the plans tables and puts the seeded plan back: the state every create window starts from. */
+  resetPlans(): Promise<void>
+  close(): Promise<void>
+}
 
 async function adminQuery(text: string): Promise<void> {
   const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
@@ -17,15 +30,61 @@ async function adminQuery(text: string): Promise<void> {
   }
 }
 
-/** Creates an empty database and returns its URL; Bulwark migrates it at start. */
-export async function createBenchDatabase(): Promise<string> {
+async function migrate(url: string): Promise<void> {
+  const db = new Kysely<object>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url }) }),
+  })
+  try {
+    await migrateToLatest(db, MIGRATIONS)
+  } finally {
+    await db.destroy()
+  }
+}
+
+const SEED_SQL = `insert into plans
+  (id, owner, title, description, status, start_date, end_date, tags, version, created_at, updated_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11)`
+
+/** Creates, migrates and seeds the database, and keeps one connection for resets between windows. */
+export async function openBenchDatabase(): Promise<BenchDatabase> {
   await dropBenchDatabase()
-  await adminQuery(`create database ${DATABASE_NAME}`)
+  await adminQuery(`create database ${BENCH_DATABASE_NAME}`)
   const url = new URL(ADMIN_URL)
-  url.pathname = `/${DATABASE_NAME}`
-  return url.toString()
+  url.pathname = `/${BENCH_DATABASE_NAME}`
+  await migrate(url.toString())
+
+  const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 })
+  await client.connect()
+  const plan = SEEDED_PLAN
+  const seed = () =>
+    client.query(SEED_SQL, [
+      plan.id,
+      plan.owner,
+      plan.title,
+      plan.description,
+      plan.status,
+      plan.start_date,
+      plan.end_date,
+      plan.tags,
+      plan.version,
+      plan.created_at,
+      plan.updated_at,
+    ])
+  await seed()
+  const version = await client.query<{ version: string }>(
+    `select current_setting('server_version') as version`,
+  )
+  return {
+    url: url.toString(),
+    serverVersion: version.rows[0]?.version ?? 'unknown',
+    async resetPlans() {
+      await client.query('truncate plans, idempotency_keys')
+      await seed()
+    },
+    close: () => client.end(),
+  }
 }
 
 export async function dropBenchDatabase(): Promise<void> {
-  await adminQuery(`drop database if exists ${DATABASE_NAME} with (force)`)
+  await adminQuery(`drop database if exists ${BENCH_DATABASE_NAME} with (force)`)
 }

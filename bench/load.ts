@@ -2,14 +2,18 @@
 // discarded, then the measured window. It reports to the parent over IPC, so the parent can read the
 // server's CPU time exactly when the measured window starts and ends.
 import { createRequire } from 'node:module'
+import { findCreatedPlanProblem } from './plans.ts'
+import type { ExpectedBody } from './responses.ts'
 
 export interface LoadJob {
   url: string
   method: 'GET' | 'POST'
   headers: Record<string, string>
   body: string | undefined
-  /** Every response body must equal this text; a different one counts as a mismatch. */
-  expectBody: string
+  /** Every response must have this status; any other is counted in wrongStatus. */
+  expectStatus: number
+  /** Every response body must be this; a different one counts as a mismatch. */
+  expectBody: ExpectedBody
   connections: number
   warmupS: number
   durationS: number
@@ -21,12 +25,12 @@ export interface LoadResult {
   p50Ms: number
   p99Ms: number
   maxMs: number
-  non2xx: number
+  wrongStatus: number
   errors: number
   timeouts: number
   mismatches: number
   durationS: number
-  warmup: { requestsTotal: number; non2xx: number; errors: number; mismatches: number }
+  warmup: { requestsTotal: number; wrongStatus: number; errors: number; mismatches: number }
 }
 
 export type LoadMessage = { type: 'measuring' } | { type: 'result'; result: LoadResult }
@@ -37,7 +41,8 @@ interface AutocannonOptions {
   method: string
   headers: Record<string, string>
   body?: string
-  expectBody: string
+  expectBody?: string
+  verifyBody?: (body: string) => boolean
   connections: number
   pipelining: number
   duration: number
@@ -45,7 +50,7 @@ interface AutocannonOptions {
 interface AutocannonResult {
   requests: { average: number; total: number }
   latency: { p50: number; p99: number; max: number }
-  non2xx: number
+  statusCodeStats: Record<string, { count: number }>
   errors: number
   timeouts: number
   mismatches: number
@@ -58,11 +63,26 @@ type Autocannon = (
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon
 
+/** autocannon compares exact text itself; a created plan has a new id each time, so it is parsed instead. */
+function bodyOptions(expected: ExpectedBody): Pick<AutocannonOptions, 'expectBody' | 'verifyBody'> {
+  if (expected.kind === 'exact') return { expectBody: expected.text }
+  return { verifyBody: (body) => findCreatedPlanProblem(body) === undefined }
+}
+
 function fire(job: LoadJob, durationS: number): Promise<AutocannonResult> {
-  const { url, method, headers, body, expectBody, connections } = job
-  const options = { url, method, headers, expectBody, connections, pipelining: 1, duration: durationS }
+  const { url, method, headers, body, connections } = job
+  const options: AutocannonOptions = {
+    url,
+    method,
+    headers,
+    ...(body === undefined ? {} : { body }),
+    ...bodyOptions(job.expectBody),
+    connections,
+    pipelining: 1,
+    duration: durationS,
+  }
   return new Promise((resolve, reject) => {
-    autocannon(body === undefined ? options : { ...options, body }, (error, result) => {
+    autocannon(options, (error, result) => {
       if (error === null) resolve(result)
       else reject(error)
     })
@@ -74,6 +94,12 @@ function send(message: LoadMessage): Promise<void> {
     if (process.send === undefined) throw new Error('bench/load.ts must be started by bench/run.ts (IPC)')
     process.send(message, undefined, {}, (error) => (error === null ? resolve() : reject(error)))
   })
+}
+
+function countWrongStatus(result: AutocannonResult, expected: number): number {
+  return Object.entries(result.statusCodeStats)
+    .filter(([status]) => Number(status) !== expected)
+    .reduce((sum, [, { count }]) => sum + count, 0)
 }
 
 const job = JSON.parse(process.argv[2] ?? '') as LoadJob
@@ -88,14 +114,14 @@ await send({
     p50Ms: measured.latency.p50,
     p99Ms: measured.latency.p99,
     maxMs: measured.latency.max,
-    non2xx: measured.non2xx,
+    wrongStatus: countWrongStatus(measured, job.expectStatus),
     errors: measured.errors,
     timeouts: measured.timeouts,
     mismatches: measured.mismatches,
     durationS: measured.duration,
     warmup: {
       requestsTotal: warmup.requests.total,
-      non2xx: warmup.non2xx,
+      wrongStatus: countWrongStatus(warmup, job.expectStatus),
       errors: warmup.errors,
       mismatches: warmup.mismatches,
     },

@@ -19,17 +19,49 @@ export function processTree(pid: number): number[] {
   return tree
 }
 
+function readProcessTicks(pid: number): number {
+  const stat = safeRead(`/proc/${pid}/stat`)
+  // The command name (field 2) may contain spaces and parentheses: split after its closing one.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  // Fields 14 (utime) and 15 (stime) of proc(5); index 0 here is field 3 (state).
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0)
+}
+
 /** User + system CPU time in seconds used so far by the process tree rooted at pid. */
 export function readCpuSeconds(pid: number): number {
   let ticks = 0
-  for (const member of processTree(pid)) {
-    const stat = safeRead(`/proc/${member}/stat`)
-    // The command name (field 2) may contain spaces and parentheses: split after its closing one.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    // Fields 14 (utime) and 15 (stime) of proc(5); index 0 here is field 3 (state).
-    ticks += Number(fields[11] ?? 0) + Number(fields[12] ?? 0)
-  }
+  for (const member of processTree(pid)) ticks += readProcessTicks(member)
   return ticks / CLOCK_TICKS_PER_S
+}
+
+/** PostgreSQL's own background processes, which work for every database (the WAL writer above all). */
+const POSTGRES_SHARED =
+  /^postgres: (?:[^:]+: )?(?:walwriter|checkpointer|background writer|autovacuum launcher|archiver)\s*$/
+
+/**
+ * CPU seconds so far of each PostgreSQL process working for one database: its backends and autovacuum
+ * workers, found by process title ("postgres: 15/main: postgres bulwark_bench 127.0.0.1(…) idle"), and
+ * the shared background processes (busy with other databases' work only when the machine is not quiet).
+ */
+export function readPostgresCpuSeconds(databaseName: string): Map<number, number> {
+  const ownTitle = new RegExp(`^postgres: .*\\s${databaseName}(\\s|$)`)
+  const seconds = new Map<number, number>()
+  for (const entry of safeReaddir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const pid = Number(entry)
+    const title = safeRead(`/proc/${pid}/cmdline`).replaceAll('\0', ' ').trimEnd()
+    if (ownTitle.test(title) || POSTGRES_SHARED.test(title)) {
+      seconds.set(pid, readProcessTicks(pid) / CLOCK_TICKS_PER_S)
+    }
+  }
+  return seconds
+}
+
+/** CPU seconds used between two readings; a process that started in between counts from zero. */
+export function cpuSecondsBetween(start: Map<number, number>, end: Map<number, number>): number {
+  let total = 0
+  for (const [pid, seconds] of end) total += seconds - (start.get(pid) ?? 0)
+  return total
 }
 
 /** Resident set size in MB (VmRSS) of the process tree rooted at pid. */

@@ -1,30 +1,16 @@
-// What a run found: the rows, the ratios against the targets, the generator check, as text and JSON.
+// What a run found, as text and JSON: the medians over rounds, the ratios against the targets, the
+// generator check.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
-import type { LoadResult } from './load.ts'
-import { SCENARIO_NAMES, type ScenarioName } from './scenarios.ts'
-import type { TargetId } from './targets.ts'
-
-export interface Row extends LoadResult {
-  target: TargetId
-  label: string
-  scenario: ScenarioName
-  /** VmRSS of the server's process tree right after the measured window. */
-  rssMb: number
-  /** Server CPU time over the measured window's wall time, in percent of its one core. */
-  serverCpuPercent: number
-  /** Time core 0 ran anything (the server or another process) and time the hypervisor took from it. */
-  serverCoreBusyPercent: number
-  serverCoreStealPercent: number
-  loadGeneratorCpuPercent: number
-  loadCoreBusyPercent: number
-}
+import { P99_TARGET_MS, THROUGHPUT_TARGET, type Ratio, type Spread, type Summary } from './summary.ts'
 
 export interface RunMeta {
   date: string
   node: string
   fastify: string
   autocannon: string
+  pg: string
+  postgres: string
   cpuModel: string
   cores: number
   loadAverage: string
@@ -33,6 +19,7 @@ export interface RunMeta {
   coreBusyBeforeRunPercent: number[]
   connections: number
   pipelining: number
+  rounds: number
   warmupS: number
   durationS: number
   serverCore: number
@@ -40,59 +27,22 @@ export interface RunMeta {
   statisticsBodyBytes: number
 }
 
-export interface Ratio {
-  scenario: ScenarioName
-  bulwarkOverMinimalFastify: number
-  minimalFastifyOverBare: number
-  bulwarkP99Ms: number
-  /** Targets: Bulwark at least 0.5× minimal Fastify's req/s, and p99 under 10 ms at 50 connections. */
-  meetsThroughputTarget: boolean
-  meetsLatencyTarget: boolean
-}
-
 export const SATURATED_CPU_PERCENT = 90
-const THROUGHPUT_TARGET = 0.5
-const P99_TARGET_MS = 10
-
-function find(rows: readonly Row[], target: TargetId, scenario: ScenarioName): Row | undefined {
-  return rows.find((row) => row.target === target && row.scenario === scenario)
-}
-
-export function computeRatios(rows: readonly Row[]): Ratio[] {
-  return SCENARIO_NAMES.flatMap((scenario) => {
-    const [bare, minimal, bulwark] = (['bare-http', 'minimal-fastify', 'bulwark'] as const).map((target) =>
-      find(rows, target, scenario),
-    )
-    if (bare === undefined || minimal === undefined || bulwark === undefined) return []
-    const bulwarkOverMinimalFastify = bulwark.requestsPerS / minimal.requestsPerS
-    return [
-      {
-        scenario,
-        bulwarkOverMinimalFastify,
-        minimalFastifyOverBare: minimal.requestsPerS / bare.requestsPerS,
-        bulwarkP99Ms: bulwark.p99Ms,
-        meetsThroughputTarget: bulwarkOverMinimalFastify >= THROUGHPUT_TARGET,
-        meetsLatencyTarget: bulwark.p99Ms < P99_TARGET_MS,
-      },
-    ]
-  })
-}
-
-/** Rows whose run had an answer that was not a 2xx with the expected body, or a socket error. */
-export function findInvalidRows(rows: readonly Row[]): Row[] {
-  return rows.filter((row) => row.non2xx + row.errors + row.timeouts + row.mismatches + row.warmup.non2xx > 0)
-}
+/** Other load above this, in percent of one core, makes a window's figures noise rather than Bulwark. */
+const NOISE_PERCENT = 10
 
 export function formatHeader(meta: RunMeta): string {
   const { serverCore, loadGeneratorCore } = meta
   const busy = meta.coreBusyBeforeRunPercent.map((percent) => `${percent.toFixed(0)} %`).join(' and ')
   return [
     `Bulwark benchmark, ${meta.date}`,
-    `Node ${meta.node}, Fastify ${meta.fastify}, autocannon ${meta.autocannon}, Linux ${meta.kernel}`,
+    `Node ${meta.node}, Fastify ${meta.fastify}, autocannon ${meta.autocannon}, pg ${meta.pg}, ` +
+      `PostgreSQL ${meta.postgres}, Linux ${meta.kernel}`,
     `${meta.cpuModel}, ${meta.cores} cores, load average before the run: ${meta.loadAverage}`,
     `Cores ${serverCore} and ${loadGeneratorCore} busy with other work in the second before the run: ${busy}`,
-    `${meta.connections} connections, pipelining ${meta.pipelining}, ${meta.warmupS} s warm-up, ` +
-      `${meta.durationS} s window; server on core ${serverCore}, load generator on core ${loadGeneratorCore}`,
+    `${meta.connections} connections, pipelining ${meta.pipelining}; ${meta.rounds} round(s) of ` +
+      `${meta.warmupS} s warm-up + ${meta.durationS} s window per server and scenario; ` +
+      `servers on core ${serverCore}, load generator on core ${loadGeneratorCore}`,
   ].join('\n')
 }
 
@@ -113,77 +63,80 @@ function table(header: string[], lines: string[][], leftColumns = 2): string {
 }
 
 const fixed = (value: number, digits = 1) => value.toFixed(digits)
+const whole = (value: number) => Math.round(value).toLocaleString('en-US')
+/** autocannon's latencies are whole milliseconds; a median of an even number of rounds may end in .5. */
+const milliseconds = (value: number) => (Number.isInteger(value) ? String(value) : fixed(value))
+const range = (spread: Spread, format: (value: number) => string) =>
+  `${format(spread.min)}–${format(spread.max)}`
 
-/** CPU that processes outside the benchmark (and the hypervisor) took from each core during the window. */
-const othersOnServerCore = (row: Row) =>
-  Math.max(0, row.serverCoreBusyPercent - row.serverCpuPercent) + row.serverCoreStealPercent
-const othersOnLoadCore = (row: Row) => Math.max(0, row.loadCoreBusyPercent - row.loadGeneratorCpuPercent)
-
-export function formatRows(rows: readonly Row[]): string {
-  const header = ['server', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'max ms', 'RSS MB', 'server CPU %']
-  header.push('loadgen CPU %', 'others c0/c1 %', 'non-2xx', 'errors', 'mismatches')
-  const lines = rows.map((row) => [
-    row.label,
-    row.scenario,
-    Math.round(row.requestsPerS).toLocaleString('en-US'),
-    fixed(row.p50Ms, 0),
-    fixed(row.p99Ms, 0),
-    fixed(row.maxMs, 0),
-    fixed(row.rssMb),
-    fixed(row.serverCpuPercent),
-    fixed(row.loadGeneratorCpuPercent),
-    `${fixed(othersOnServerCore(row), 0)}/${fixed(othersOnLoadCore(row), 0)}`,
-    String(row.non2xx),
-    String(row.errors + row.timeouts),
-    String(row.mismatches),
+export function formatSummaries(summaries: readonly Summary[]): string {
+  const header = ['server', 'scenario', 'req/s', 'req/s range', 'p50 ms', 'p99 ms', 'p99 range', 'max ms']
+  header.push('RSS MB', 'server CPU %', 'pg CPU %', 'loadgen CPU %', 'others %')
+  header.push('wrong status', 'errors', 'mismatches')
+  const lines = summaries.map((summary) => [
+    summary.label,
+    summary.scenario,
+    whole(summary.requestsPerS.median),
+    range(summary.requestsPerS, whole),
+    milliseconds(summary.p50Ms.median),
+    milliseconds(summary.p99Ms.median),
+    range(summary.p99Ms, milliseconds),
+    milliseconds(summary.maxMs),
+    fixed(summary.rssMb),
+    fixed(summary.serverCpuPercent),
+    fixed(summary.postgresCpuPercent),
+    fixed(summary.loadGeneratorCpuPercent),
+    fixed(summary.othersPercent, 0),
+    String(summary.wrongStatus),
+    String(summary.errors),
+    String(summary.mismatches),
   ])
   return table(header, lines)
 }
 
 export function formatRatios(ratios: readonly Ratio[]): string {
   const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED')
-  const lines = ratios.map((ratio) => [
-    ratio.scenario,
-    `${fixed(ratio.bulwarkOverMinimalFastify, 2)}×`,
-    `${fixed(ratio.minimalFastifyOverBare, 2)}×`,
-    `${verdict(ratio.meetsThroughputTarget)} (≥ ${THROUGHPUT_TARGET}×)`,
-    `${verdict(ratio.meetsLatencyTarget)} (${fixed(ratio.bulwarkP99Ms, 0)} ms, < ${P99_TARGET_MS})`,
+  const ratio = (value: number) => `${fixed(value, 2)}×`
+  const lines = ratios.map((entry) => [
+    entry.scenario,
+    `${ratio(entry.bulwarkOverMinimalFastify.median)} (${range(entry.bulwarkOverMinimalFastify, ratio)})`,
+    `${ratio(entry.minimalFastifyOverBare.median)} (${range(entry.minimalFastifyOverBare, ratio)})`,
+    `${verdict(entry.meetsThroughputTarget)} (≥ ${THROUGHPUT_TARGET}×)`,
+    `${verdict(entry.meetsLatencyTarget)} (${milliseconds(entry.bulwarkP99Ms.median)} ms, ` +
+      `rounds ${range(entry.bulwarkP99Ms, milliseconds)}; < ${P99_TARGET_MS})`,
   ])
   const header = ['scenario', 'Bulwark / minimal Fastify', 'minimal Fastify / bare', 'throughput', 'p99']
   return table(header, lines, 1)
 }
 
-function explainBareRow(row: Row): string {
+function explainBare(summary: Summary): string {
+  const { serverCpuPercent: server, loadGeneratorCpuPercent: load, postgresCpuPercent: postgres } = summary
   const readings =
-    `server ${fixed(row.serverCpuPercent)} % of core 0 (others and steal ${fixed(othersOnServerCore(row))} %), ` +
-    `load generator ${fixed(row.loadGeneratorCpuPercent)} % of core 1 (others ${fixed(othersOnLoadCore(row))} %)`
-  if (row.serverCpuPercent >= SATURATED_CPU_PERCENT) {
-    const close =
-      row.loadGeneratorCpuPercent >= SATURATED_CPU_PERCENT
-        ? ' (the load generator was near its limit too)'
-        : ''
+    `server ${fixed(server)} % of core 0, load generator ${fixed(load)} % of core 1, ` +
+    `PostgreSQL ${fixed(postgres)} %, others up to ${fixed(summary.othersPercent)} % (medians)`
+  if (server >= SATURATED_CPU_PERCENT) {
+    const close = load >= SATURATED_CPU_PERCENT ? ' (the load generator was near its limit too)' : ''
     return `${readings}: saturated${close}`
   }
-  if (row.loadGeneratorCpuPercent >= SATURATED_CPU_PERCENT) {
-    return `${readings}: NOT saturated, the load generator is the bottleneck`
+  if (load >= SATURATED_CPU_PERCENT) return `${readings}: NOT saturated, the load generator is the bottleneck`
+  // PostgreSQL is not pinned: its backends share both cores with the server and the generator.
+  if (server + load + postgres + summary.othersPercent >= 2 * SATURATED_CPU_PERCENT) {
+    return summary.othersPercent >= NOISE_PERCENT
+      ? `${readings}: NOT saturated, the cores were full but shared with processes outside the benchmark (noise)`
+      : `${readings}: NOT saturated by the server alone, both cores full with PostgreSQL: the machine is the limit`
   }
-  const serverCoreFull = row.serverCpuPercent + othersOnServerCore(row) >= SATURATED_CPU_PERCENT
-  const loadCoreFull = row.loadGeneratorCpuPercent + othersOnLoadCore(row) >= SATURATED_CPU_PERCENT
-  if (serverCoreFull || loadCoreFull) {
-    const cores = [serverCoreFull ? 'core 0' : '', loadCoreFull ? 'core 1' : ''].filter(Boolean).join(' and ')
-    return `${readings}: NOT saturated, ${cores} full but shared with processes outside the benchmark (noise)`
-  }
-  return `${readings}: NOT saturated, and neither core was full`
+  return `${readings}: NOT saturated, and the cores were not full`
 }
 
 /** Whether the bare server used its whole core: if it did, the load generator was not the limit. */
-export function formatGeneratorCheck(rows: readonly Row[]): string {
-  const bare = rows.filter((row) => row.target === 'bare-http')
-  const saturated = bare.length > 0 && bare.every((row) => row.serverCpuPercent >= SATURATED_CPU_PERCENT)
+export function formatGeneratorCheck(summaries: readonly Summary[]): string {
+  const bare = summaries.filter((summary) => summary.target === 'bare-http')
+  const saturated =
+    bare.length > 0 && bare.every((summary) => summary.serverCpuPercent >= SATURATED_CPU_PERCENT)
   const verdict = saturated
     ? `the bare server saturated its core (≥ ${SATURATED_CPU_PERCENT} %): the load generator is not the bottleneck.`
-    : `the bare server did NOT saturate its core in every scenario: its figures are a lower bound.`
-  const lines = bare.map((row) => `  ${row.scenario}: ${explainBareRow(row)}`)
+    : `the bare server did NOT saturate its core in every scenario: see why below.`
+  const lines = bare.map((summary) => `  ${summary.scenario}: ${explainBare(summary)}`)
   return [`Generator check: ${verdict}`, ...lines].join('\n')
 }
 

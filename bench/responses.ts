@@ -1,8 +1,9 @@
-// Before a server is measured: it must be listening and answer each scenario with 200 and the right body.
+// Before a server is measured: it must be listening and answer each scenario with its status and body.
 // A benchmark of 4xx answers would be worthless, so any difference stops the run.
 import { request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { isDeepStrictEqual } from 'node:util'
+import { findCreatedPlanProblem } from './plans.ts'
 import type { Pinned } from './processes.ts'
 import type { Scenario } from './scenarios.ts'
 
@@ -60,21 +61,27 @@ export async function waitUntilListening(
   throw new Error(`server not listening at ${baseUrl} after ${timeoutMs} ms:\n${server.stderrTail()}`)
 }
 
-function findProblem(answer: Answer, expected: unknown): string | undefined {
-  if (answer.status !== 200) return `status ${answer.status}`
+function findProblem(answer: Answer, scenario: Scenario): string | undefined {
+  if (answer.status !== scenario.status) return `status ${answer.status}, not ${scenario.status}`
   if (!answer.contentType.startsWith('application/json')) return `content-type "${answer.contentType}"`
-  if (!isDeepStrictEqual(JSON.parse(answer.body), expected)) {
-    return `a body different from the reference ${JSON.stringify(expected)}`
+  if (scenario.check.kind === 'created-plan') {
+    const problem = findCreatedPlanProblem(answer.body)
+    return problem === undefined ? undefined : `a plan with ${problem}`
+  }
+  if (!isDeepStrictEqual(JSON.parse(answer.body), scenario.check.expected)) {
+    return `a body different from the reference ${JSON.stringify(scenario.check.expected)}`
   }
   return undefined
 }
 
-/** Returns the exact body text, which autocannon then expects on every response of the run. */
-export async function checkAnswer(baseUrl: string, scenario: Scenario): Promise<string> {
+/** What the load generator then expects of every response: the exact text of this first answer, or a plan. */
+export type ExpectedBody = { kind: 'exact'; text: string } | { kind: 'created-plan' }
+
+export async function checkAnswer(baseUrl: string, scenario: Scenario): Promise<ExpectedBody> {
   const answer = await ask(baseUrl, scenario)
-  const problem = findProblem(answer, scenario.expected)
+  const problem = findProblem(answer, scenario)
   if (problem !== undefined) {
     throw new Error(`${scenario.method} ${scenario.path} answered ${problem}:\n${answer.body.slice(0, 2000)}`)
   }
-  return answer.body
+  return scenario.check.kind === 'exact' ? { kind: 'exact', text: answer.body } : scenario.check
 }

@@ -1,113 +1,59 @@
-// `npm run bench`: bare node:http, minimal Fastify and Bulwark answer the same two requests, one server
-// after the other on the same machine: the server pinned to core 0, the load generator (bench/load.ts,
-// its own process) to core 1. Prints the table and writes bench/results/latest.json.
+// `npm run bench`: bare node:http, minimal Fastify and Bulwark answer the same four requests on the same
+// machine: the servers pinned to core 0, the load generator (bench/load.ts, its own process) to core 1.
+// The servers take turns in rounds (bench/summary.ts takes the medians), so a drift of the machine's speed
+// over minutes reaches all three alike. Prints the table and writes bench/results/latest.json.
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import type { LoadJob, LoadMessage, LoadResult } from './load.ts'
-import { createBenchDatabase, dropBenchDatabase } from './database.ts'
+import { BENCH_DATABASE_NAME, dropBenchDatabase, openBenchDatabase, type BenchDatabase } from './database.ts'
+import type { LoadJob } from './load.ts'
 import * as measure from './measure.ts'
 import { findFreePort, installCleanup, spawnPinned, stopProcess, type Pinned } from './processes.ts'
 import * as report from './report.ts'
-import { checkAnswer, waitUntilListening } from './responses.ts'
-import { createScenarios, type Scenario } from './scenarios.ts'
+import { checkAnswer, waitUntilListening, type ExpectedBody } from './responses.ts'
+import { createScenarios, type Scenario, type ScenarioName } from './scenarios.ts'
+import { computeRatios, findInvalid, summarize, type Row } from './summary.ts'
 import { createTargets, type Target } from './targets.ts'
+import { measureWindow, type WindowPlace } from './window.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const RESULTS_PATH = join(ROOT, 'bench/results/latest.json')
-const SERVER_CORE = 0
-const LOAD_CORE = 1
+const PLACE: WindowPlace = { root: ROOT, serverCore: 0, loadCore: 1, databaseName: BENCH_DATABASE_NAME }
 const CONNECTIONS = 50
-const WARMUP_S = 3
-/** Time a load generator may take beyond its warm-up and window before it is killed. */
-const LOAD_GRACE_S = 30
+const WARMUP_S = 2
+// A fixed name: a log left by an interrupted run is replaced by the next one.
+const LOG_PATH = join(tmpdir(), 'bulwark-bench-stdout.log')
 
 interface RunOptions {
+  rounds: number
   warmupS: number
   durationS: number
 }
 
+function readWholeNumber(name: string, fallback: number, max: number): number {
+  const text = process.env[name]
+  const value = text === undefined ? fallback : Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw new Error(`${name} must be a whole number from 1 to ${max}, not "${text}"`)
+  }
+  return value
+}
+
 function readOptions(): RunOptions {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
-  const fromEnv = process.env.BENCH_DURATION_S
-  const durationS = values.quick ? 3 : fromEnv === undefined ? 10 : Number(fromEnv)
-  if (!Number.isInteger(durationS) || durationS < 1 || durationS > 600) {
-    throw new Error(`BENCH_DURATION_S must be a whole number of seconds from 1 to 600, not "${fromEnv}"`)
+  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3 }
+  return {
+    rounds: readWholeNumber('BENCH_ROUNDS', 3, 20),
+    warmupS: WARMUP_S,
+    durationS: readWholeNumber('BENCH_DURATION_S', 5, 600),
   }
-  return { warmupS: WARMUP_S, durationS }
 }
 
 function readVersion(packageName: string): string {
   const path = join(ROOT, 'node_modules', packageName, 'package.json')
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version
-}
-
-interface Snapshot {
-  serverCpuS: number
-  loadCpuS: number
-  serverCore: measure.CoreTimes
-  loadCore: measure.CoreTimes
-  wallS: number
-}
-
-const snapshot = (server: Pinned, load: Pinned): Snapshot => ({
-  serverCpuS: measure.readCpuSeconds(server.pid),
-  loadCpuS: measure.readCpuSeconds(load.pid),
-  serverCore: measure.readCoreTimes(SERVER_CORE),
-  loadCore: measure.readCoreTimes(LOAD_CORE),
-  wallS: performance.now() / 1000,
-})
-
-/** Runs the load generator and reads the server's CPU time when the measured window starts and ends. */
-function awaitWindow(server: Pinned, load: Pinned, timeoutS: number) {
-  return new Promise<{ result: LoadResult; start: Snapshot; end: Snapshot }>((resolve, reject) => {
-    let start: Snapshot | undefined
-    const timer = setTimeout(
-      () => reject(new Error(`load generator still running after ${timeoutS} s`)),
-      timeoutS * 1000,
-    )
-    load.child.on('message', (message) => {
-      const update = message as LoadMessage
-      if (update.type === 'measuring') start = snapshot(server, load)
-      if (update.type !== 'result') return
-      clearTimeout(timer)
-      if (start === undefined) reject(new Error('load generator reported a result before its window'))
-      else resolve({ result: update.result, start, end: snapshot(server, load) })
-    })
-    void load.exited.then((description) => {
-      clearTimeout(timer)
-      reject(new Error(`load generator ${description} before reporting:\n${load.stderrTail()}`))
-    })
-  })
-}
-
-async function runLoad(server: Pinned, job: LoadJob) {
-  const load = spawnPinned({
-    core: LOAD_CORE,
-    args: ['bench/load.ts', JSON.stringify(job)],
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-    stdout: 'ignore',
-    ipc: true,
-  })
-  try {
-    const { result, start, end } = await awaitWindow(server, load, job.warmupS + job.durationS + LOAD_GRACE_S)
-    const wallS = end.wallS - start.wallS
-    const serverCore = measure.coreUsePercent(start.serverCore, end.serverCore)
-    return {
-      ...result,
-      rssMb: measure.readRssMb(server.pid),
-      serverCpuPercent: measure.cpuPercent(end.serverCpuS - start.serverCpuS, wallS),
-      serverCoreBusyPercent: serverCore.busy,
-      serverCoreStealPercent: serverCore.steal,
-      loadGeneratorCpuPercent: measure.cpuPercent(end.loadCpuS - start.loadCpuS, wallS),
-      loadCoreBusyPercent: measure.coreUsePercent(start.loadCore, end.loadCore).busy,
-    }
-  } finally {
-    await stopProcess(load)
-  }
 }
 
 function countLines(path: string): number {
@@ -117,62 +63,133 @@ function countLines(path: string): number {
   return lines
 }
 
-/** Starts one server, checks its answers, measures each scenario, stops it. */
-async function benchTarget(target: Target, scenarios: readonly Scenario[], options: RunOptions) {
+interface Running {
+  target: Target
+  baseUrl: string
+  server: Pinned
+  /** Per scenario, what every response must be: fixed by the check before the server's first window. */
+  expected: Map<ScenarioName, ExpectedBody>
+}
+
+/** Starts one server on the server core and waits until it answers. */
+async function startServer(target: Target, scenarios: readonly Scenario[]): Promise<Running> {
   const port = await findFreePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  // A fixed name: a log left by an interrupted run is replaced by the next one.
-  const logPath = join(tmpdir(), 'bulwark-bench-stdout.log')
-  const stdout = target.logsToStdout ? openSync(logPath, 'w') : 'ignore'
+  const stdout = target.logsToStdout ? openSync(LOG_PATH, 'w') : 'ignore'
   const env = { ...target.env, PORT: String(port) }
-  const server = spawnPinned({ core: SERVER_CORE, args: target.args, cwd: ROOT, env, stdout })
+  const server = spawnPinned({ core: PLACE.serverCore, args: target.args, cwd: ROOT, env, stdout })
   if (typeof stdout === 'number') closeSync(stdout)
-  try {
-    await waitUntilListening(baseUrl, scenarios[0]!, server)
-    const rows: report.Row[] = []
-    for (const scenario of scenarios) {
-      const expectBody = await checkAnswer(baseUrl, scenario)
-      console.log(`  measuring ${target.label} / ${scenario.name}`)
-      const { method, headers, body } = scenario
-      const job = {
-        url: `${baseUrl}${scenario.path}`,
-        method,
-        headers,
-        body,
-        expectBody,
-        connections: CONNECTIONS,
-      }
-      const measured = await runLoad(server, { ...job, ...options })
-      rows.push({ target: target.id, label: target.label, scenario: scenario.name, ...measured })
-    }
-    return rows
-  } finally {
-    await stopProcess(server)
-    if (target.logsToStdout) {
-      console.log(
-        `  ${target.label} wrote ${countLines(logPath).toLocaleString('en-US')} log lines to stdout`,
-      )
-      rmSync(logPath, { force: true })
-    }
+  await waitUntilListening(baseUrl, scenarios[0]!, server)
+  return { target, baseUrl, server, expected: new Map() }
+}
+
+async function stopServer({ target, server }: Running) {
+  await stopProcess(server)
+  if (!target.logsToStdout) return
+  console.log(`  ${target.label} wrote ${countLines(LOG_PATH).toLocaleString('en-US')} log lines to stdout`)
+  rmSync(LOG_PATH, { force: true })
+}
+
+/** Each round starts with the next server, so none is always measured first or last. */
+const rotate = <T>(items: readonly T[], by: number): T[] =>
+  items.map((_, index) => items[(index + by) % items.length]!)
+
+function createJob(scenario: Scenario, running: Running, options: RunOptions): LoadJob {
+  const expectBody = running.expected.get(scenario.name)
+  if (expectBody === undefined) throw new Error(`${running.target.label} was not checked on ${scenario.name}`)
+  return {
+    url: `${running.baseUrl}${scenario.path}`,
+    method: scenario.method,
+    headers: scenario.headers,
+    body: scenario.body,
+    expectStatus: scenario.status,
+    expectBody,
+    connections: CONNECTIONS,
+    warmupS: options.warmupS,
+    durationS: options.durationS,
   }
 }
 
-async function collectMeta(options: RunOptions, scenarios: readonly Scenario[]): Promise<report.RunMeta> {
+function printWindow(row: Row, rounds: number) {
+  const requestsPerS = Math.round(row.requestsPerS).toLocaleString('en-US')
+  console.log(
+    `  round ${row.round}/${rounds}  ${row.scenario.padEnd(12)}  ${row.label.padEnd(15)}  ` +
+      `${requestsPerS.padStart(7)} req/s  p99 ${row.p99Ms} ms  others ${row.othersPercent.toFixed(0)} %`,
+  )
+}
+
+/** Checks every server's answer, then runs the rounds: in each, every server gets one window. */
+async function measureScenario(
+  scenario: Scenario,
+  servers: readonly Running[],
+  database: BenchDatabase,
+  options: RunOptions,
+): Promise<Row[]> {
+  for (const running of servers) {
+    running.expected.set(scenario.name, await checkAnswer(running.baseUrl, scenario))
+  }
+  const rows: Row[] = []
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const running of rotate(servers, round - 1)) {
+      if (scenario.resetsPlans) await database.resetPlans()
+      const measured = await measureWindow(PLACE, running.server, createJob(scenario, running, options))
+      const { id, label } = running.target
+      const row = { target: id, label, scenario: scenario.name, round, ...measured }
+      printWindow(row, options.rounds)
+      rows.push(row)
+    }
+  }
+  return rows
+}
+
+async function measureAll(database: BenchDatabase, scenarios: readonly Scenario[], options: RunOptions) {
+  const servers: Running[] = []
+  try {
+    for (const target of createTargets(database.url)) servers.push(await startServer(target, scenarios))
+    const rows: Row[] = []
+    for (const scenario of scenarios)
+      rows.push(...(await measureScenario(scenario, servers, database, options)))
+    return rows
+  } finally {
+    for (const running of servers) await stopServer(running)
+  }
+}
+
+async function collectMeta(
+  options: RunOptions,
+  scenarios: readonly Scenario[],
+  database: BenchDatabase,
+): Promise<report.RunMeta> {
   const statistics = scenarios.find((scenario) => scenario.name === 'statistics')
   return {
     date: new Date().toISOString(),
     node: process.version,
     fastify: readVersion('fastify'),
     autocannon: readVersion('autocannon'),
+    pg: readVersion('pg'),
+    postgres: database.serverVersion,
     ...measure.describeMachine(),
     kernel: release(),
-    coreBusyBeforeRunPercent: await measure.sampleCoreBusyPercent([SERVER_CORE, LOAD_CORE]),
+    coreBusyBeforeRunPercent: await measure.sampleCoreBusyPercent([PLACE.serverCore, PLACE.loadCore]),
     connections: CONNECTIONS,
     pipelining: 1,
     ...options,
-    serverCore: SERVER_CORE,
-    loadGeneratorCore: LOAD_CORE,
+    serverCore: PLACE.serverCore,
+    loadGeneratorCore: PLACE.loadCore,
     statisticsBodyBytes: Buffer.byteLength(statistics?.body ?? ''),
+  }
+}
+
+/** Opens the bench database, measures every scenario on it, and drops it whatever happens. */
+async function measureOnFreshDatabase(options: RunOptions, scenarios: readonly Scenario[]) {
+  const database = await openBenchDatabase()
+  try {
+    const meta = await collectMeta(options, scenarios, database)
+    console.log(report.formatHeader(meta))
+    return { meta, rows: await measureAll(database, scenarios, options) }
+  } finally {
+    await database.close()
+    await dropBenchDatabase()
   }
 }
 
@@ -180,28 +197,22 @@ async function main() {
   installCleanup()
   const options = readOptions()
   const scenarios = createScenarios()
-  const meta = await collectMeta(options, scenarios)
-  console.log(report.formatHeader(meta))
+  const startedAt = performance.now()
 
-  const rows: report.Row[] = []
-  const databaseUrl = await createBenchDatabase()
-  try {
-    for (const target of createTargets(databaseUrl))
-      rows.push(...(await benchTarget(target, scenarios, options)))
-  } finally {
-    await dropBenchDatabase()
-  }
-
-  const ratios = report.computeRatios(rows)
+  const { meta, rows } = await measureOnFreshDatabase(options, scenarios)
+  const summaries = summarize(rows)
+  const ratios = computeRatios(rows)
+  const elapsedS = Math.round((performance.now() - startedAt) / 1000)
   console.log(
-    `\n${report.formatRows(rows)}\n\n${report.formatRatios(ratios)}\n\n${report.formatGeneratorCheck(rows)}`,
+    `\n${report.formatSummaries(summaries)}\n\n${report.formatRatios(ratios)}\n\n` +
+      `${report.formatGeneratorCheck(summaries)}\n\nMeasured in ${elapsedS} s.`,
   )
-  const invalid = report.findInvalidRows(rows)
-  report.writeJson(RESULTS_PATH, { meta, rows, ratios, valid: invalid.length === 0 })
+  const invalid = findInvalid(summaries)
+  report.writeJson(RESULTS_PATH, { meta, elapsedS, summaries, ratios, rows, valid: invalid.length === 0 })
   console.log(`Results written to ${RESULTS_PATH}`)
   if (invalid.length > 0) {
-    const names = invalid.map((row) => `${row.label} / ${row.scenario}`).join(', ')
-    throw new Error(`INVALID RUN: non-2xx answers, socket errors or wrong bodies in ${names}; see the table`)
+    const names = invalid.map((summary) => `${summary.label} / ${summary.scenario}`).join(', ')
+    throw new Error(`INVALID RUN: wrong statuses or bodies, or socket errors, in ${names}; see the table`)
   }
 }
 

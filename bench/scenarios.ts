@@ -1,9 +1,17 @@
-// The two requests every server answers, with the body each must return (computed by the real modules).
+// The four requests every server answers, with the status and body each must return: two computed by
+// the math modules, two against PostgreSQL (the seeded plan, and a create).
 import { fibonacci } from '../src/modules/math/fibonacci.ts'
 import { describe } from '../src/modules/math/statistics.ts'
+import { PLAN_CREATE_BODY, SEEDED_PLAN } from './plans.ts'
 
-export const SCENARIO_NAMES = ['fibonacci', 'statistics'] as const
+export const SCENARIO_NAMES = ['fibonacci', 'statistics', 'plans-read', 'plans-create'] as const
 export type ScenarioName = (typeof SCENARIO_NAMES)[number]
+
+/**
+ * How a body is checked: `exact`, deep-equal to `expected` (and then every response byte-equal to the
+ * first); `created-plan`, the sent plan stored anew (bench/plans.ts), since id and timestamps differ.
+ */
+export type BodyCheck = { kind: 'exact'; expected: unknown } | { kind: 'created-plan' }
 
 export interface Scenario {
   name: ScenarioName
@@ -11,8 +19,10 @@ export interface Scenario {
   path: string
   headers: Record<string, string>
   body: string | undefined
-  /** The parsed JSON a correct server answers with 200. */
-  expected: unknown
+  status: 200 | 201
+  check: BodyCheck
+  /** Each window starts from the seeded plans table, so every server inserts into the same table size. */
+  resetsPlans: boolean
 }
 
 const FIBONACCI_N = 30
@@ -29,9 +39,13 @@ function statisticsValues(count = 100): number[] {
   return values
 }
 
+const JSON_BODY = { 'content-type': 'application/json' }
+
 export function createScenarios(): Scenario[] {
   const values = statisticsValues()
   const statisticsBody = JSON.stringify({ values, quantiles: STATISTICS_QUANTILES })
+  const statistics = JSON.parse(JSON.stringify(describe(values, STATISTICS_QUANTILES))) as unknown
+  const common = { status: 200, resetsPlans: false } as const
   return [
     {
       name: 'fibonacci',
@@ -39,15 +53,36 @@ export function createScenarios(): Scenario[] {
       path: `/api/v1/math/fibonacci/${FIBONACCI_N}`,
       headers: {},
       body: undefined,
-      expected: { n: FIBONACCI_N, value: fibonacci(FIBONACCI_N).toString() },
+      check: { kind: 'exact', expected: { n: FIBONACCI_N, value: fibonacci(FIBONACCI_N).toString() } },
+      ...common,
     },
     {
       name: 'statistics',
       method: 'POST',
       path: '/api/v1/math/statistics',
-      headers: { 'content-type': 'application/json' },
+      headers: JSON_BODY,
       body: statisticsBody,
-      expected: JSON.parse(JSON.stringify(describe(values, STATISTICS_QUANTILES))) as unknown,
+      check: { kind: 'exact', expected: statistics },
+      ...common,
+    },
+    {
+      name: 'plans-read',
+      method: 'GET',
+      path: `/api/v1/plans/${SEEDED_PLAN.id}`,
+      headers: {},
+      body: undefined,
+      check: { kind: 'exact', expected: SEEDED_PLAN },
+      ...common,
+    },
+    {
+      name: 'plans-create',
+      method: 'POST',
+      path: '/api/v1/plans',
+      headers: JSON_BODY,
+      body: JSON.stringify(PLAN_CREATE_BODY),
+      status: 201,
+      check: { kind: 'created-plan' },
+      resetsPlans: true,
     },
   ]
 }

@@ -263,7 +263,10 @@ describe('TRUST_PROXY', () => {
 
 describe('server timeouts', () => {
   it('sets socket inactivity longer than the keep-alive and request timeouts, so neither is pre-empted', async (t) => {
-    const { app, config } = await buildTestApp(t, { KEEP_ALIVE_TIMEOUT_MS: '72000', REQUEST_TIMEOUT_MS: '30000' })
+    const { app, config } = await buildTestApp(t, {
+      KEEP_ALIVE_TIMEOUT_MS: '72000',
+      REQUEST_TIMEOUT_MS: '30000',
+    })
 
     const { server } = app
 
