@@ -11,7 +11,6 @@ import { httpPlugin } from './platform/http/plugin.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
 import { createValidatorCompiler } from './platform/http/validation.ts'
-import { accessLogPlugin } from './platform/logging/plugin.ts'
 import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
@@ -78,8 +77,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     cors: createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 }),
     lifecycle: deps.lifecycle,
     handlerTimeoutMs: server.handlerTimeoutMs,
+    slowRequestMs: config.log.slowRequestMs,
   })
-  await app.register(accessLogPlugin, { slowRequestMs: config.log.slowRequestMs })
   await app.register(compress, {
     globalCompression: true,
     // Compressed request bodies would bypass the body limit (zip bombs): refused in platform/http.

@@ -1,6 +1,7 @@
 // Request and response shapes of the Math API; the limits come from configuration.
 import { Type, type Static } from 'typebox'
 import type { MathLimits } from '../../platform/config/config.ts'
+import { Nullable } from '../../platform/http/nullable.ts'
 
 const SCOPE_NAME = '^[A-Za-z_][A-Za-z0-9_]{0,63}$'
 
@@ -67,9 +68,9 @@ export function createMathSchemas(limits: MathLimits) {
       median: Type.Number(),
       modes: Type.Array(Type.Number()),
       variance_population: Type.Number(),
-      variance_sample: Type.Union([Type.Number(), Type.Null()]),
+      variance_sample: Nullable(Type.Number()),
       stddev_population: Type.Number(),
-      stddev_sample: Type.Union([Type.Number(), Type.Null()]),
+      stddev_sample: Nullable(Type.Number()),
       min: Type.Number(),
       max: Type.Number(),
       quantiles: Type.Array(Type.Object({ q: Type.Number(), value: Type.Number() })),

@@ -1,5 +1,6 @@
 // Shapes of the Plans API: one name per shape that crosses a boundary.
 import { Type, type Static } from 'typebox'
+import { Nullable } from '../../platform/http/nullable.ts'
 
 const STATUSES = ['draft', 'active', 'done', 'cancelled'] as const
 export type PlanStatus = (typeof STATUSES)[number]
@@ -28,7 +29,7 @@ export const PlanSchema = Type.Object(
     description: Type.String(),
     status: StatusSchema,
     start_date: Type.String({ format: 'date' }),
-    end_date: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+    end_date: Nullable(Type.String({ format: 'date' })),
     tags: Type.Array(Type.String()),
     version: Type.Integer({ minimum: 1 }),
     created_at: Type.String({ format: 'date-time' }),
@@ -95,7 +96,7 @@ export const PlanListQuerySchema = Type.Object(
 export type PlanListQuery = Static<typeof PlanListQuerySchema>
 
 export const PlanPageSchema = Type.Object(
-  { items: Type.Array(PlanSchema), next_cursor: Type.Union([Type.String(), Type.Null()]) },
+  { items: Type.Array(PlanSchema), next_cursor: Nullable(Type.String()) },
   { additionalProperties: false },
 )
 export type PlanPage = Static<typeof PlanPageSchema>

@@ -1,6 +1,6 @@
-// The request pipeline's first step, in one onRequest hook: request id, security headers, CORS, draining;
-// and the handler deadline, from preHandler to onResponse.
-// One consolidated hook instead of one per concern: each extra hook costs allocation on every request.
+// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, CORS,
+// draining, start of the access line), preHandler (the handler deadline) and onResponse (access line).
+// One consolidated hook per phase instead of one per concern: each hook costs time on every request.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { platformErrors } from '../errors/catalog.ts'
@@ -8,6 +8,7 @@ import { sendProblem } from '../errors/plugin.ts'
 import type { Lifecycle } from '../lifecycle/state.ts'
 import type { CorsPolicy } from '../security/cors.ts'
 import type { HeaderSet } from '../security/headers.ts'
+import { markRequestStart, writeAccessLine } from '../logging/access-log.ts'
 import { clearDeadline, startDeadline } from './deadline.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import './route-config.ts'
@@ -18,12 +19,15 @@ export interface HttpOptions {
   lifecycle: Lifecycle
   /** Default deadline of a route (HANDLER_TIMEOUT_MS); a route's config.handlerTimeoutMs overrides it. */
   handlerTimeoutMs: number
+  /** Requests slower than this are logged as warnings (SLOW_REQUEST_MS). */
+  slowRequestMs: number
 }
 
 async function http(app: FastifyInstance, options: HttpOptions) {
-  const { securityHeaders, cors, lifecycle, handlerTimeoutMs } = options
+  const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs } = options
   const publicRoutes: string[] = []
   app.decorateRequest('deadline', null)
+  app.decorateRequest('socketBytesAtStart', 0)
 
   app.addHook('onRoute', (route) => {
     if (route.config?.public === true) publicRoutes.push(`${String(route.method)} ${route.url}`)
@@ -33,6 +37,7 @@ async function http(app: FastifyInstance, options: HttpOptions) {
   })
 
   app.addHook('onRequest', (request, reply, done) => {
+    markRequestStart(request)
     reply.headers(securityHeaders)
     reply.header(REQUEST_ID_HEADER, request.id)
     // While draining, every response asks the client to reconnect elsewhere.
@@ -75,8 +80,9 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     done()
   })
 
-  app.addHook('onResponse', (request, _reply, done) => {
+  app.addHook('onResponse', (request, reply, done) => {
     clearDeadline(request)
+    writeAccessLine(request, reply, slowRequestMs)
     done()
   })
 }

@@ -142,6 +142,21 @@ describe('POST /api/v1/math/statistics', () => {
     assert.deepEqual(body.quantiles, [{ q: 0.5, value: 4.5 }])
   })
 
+  it('answers null for the sample variance and deviation of a single value', async (t) => {
+    const { app } = await buildTestApp(t)
+
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/math/statistics',
+      payload: { values: [3] },
+    })
+
+    assert.equal(response.statusCode, 200)
+    assert.equal(response.json().variance_sample, null)
+    assert.equal(response.json().stddev_sample, null)
+    assert.equal(response.json().variance_population, 0)
+  })
+
   it('answers 422 for an empty list, too many values, quantiles outside [0, 1] and non-finite numbers', async (t) => {
     const { app } = await buildTestApp(t, { MATH_STATISTICS_MAX_VALUES: '10' })
     const post = (payload: string) =>
