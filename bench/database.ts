@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { MIGRATIONS } from '../src/db/migrations.ts'
 import { migrateToLatest } from '../src/platform/db/migrator.ts'
+import { adminQuery as runAdminQuery } from '../test/helpers/database.ts'
 import { SEEDED_PLAN } from './plans.ts'
 
 /** Server the benchmark creates its database on: the local one, trust auth on dev machines, as for tests. */
@@ -20,15 +21,7 @@ export interface BenchDatabase {
   close(): Promise<void>
 }
 
-async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
-  await client.connect()
-  try {
-    await client.query(text)
-  } finally {
-    await client.end()
-  }
-}
+const adminQuery = (text: string) => runAdminQuery(text, ADMIN_URL)
 
 async function migrate(url: string): Promise<void> {
   const db = new Kysely<object>({

@@ -46,9 +46,9 @@ export async function createTestDatabase(
   return { database, config }
 }
 
-/** Runs one statement as the admin user on its own short-lived connection. */
-export async function adminQuery(text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
+/** Runs one statement as the admin user on its own short-lived connection (the bench uses it too). */
+export async function adminQuery(text: string, adminUrl = ADMIN_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 })
   await client.connect()
   try {
     await client.query(text)
