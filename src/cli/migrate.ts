@@ -1,7 +1,7 @@
 // `bulwark migrate [--status]`: apply pending migrations (a release step), or list applied and pending ones.
 import type { Config } from '../platform/config/config.ts'
 import { createDatabase } from '../platform/db/database.ts'
-import { migrateToLatest, readMigrationState } from '../platform/db/migrator.ts'
+import { migrateDatabase, readMigrationState } from '../platform/db/migrator.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 
 export async function runMigrate(
@@ -12,7 +12,7 @@ export async function runMigrate(
   const database = createDatabase(config.db, { warn: (details, message) => out(`warning: ${message}`) })
   try {
     if (!statusOnly) {
-      const { applied } = await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
+      const { applied } = await migrateDatabase(database, MIGRATIONS)
       out(applied.length === 0 ? 'nothing to apply' : `applied: ${applied.join(', ')}`)
     }
     const state = await readMigrationState(database.db, MIGRATIONS)

@@ -3,7 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../platform/config/config.ts'
 import { checkConnectionBudget, readConnectionLimits } from '../platform/db/budget.ts'
 import { createDatabase, type Database } from '../platform/db/database.ts'
-import { migrateToLatest, readMigrationState } from '../platform/db/migrator.ts'
+import { migrateDatabase, readMigrationState } from '../platform/db/migrator.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 
 export class StartupRefusal extends Error {
@@ -15,7 +15,7 @@ export async function openDatabase(config: Readonly<Config>, log: FastifyBaseLog
   const database = createDatabase(config.db, log)
   try {
     if (config.db.migrateOnStart) {
-      const { applied } = await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
+      const { applied } = await migrateDatabase(database, MIGRATIONS)
       log.info(
         { applied, backend: database.backend },
         applied.length > 0 ? 'migrations applied' : 'migrations up to date',

@@ -8,7 +8,7 @@ import { loadConfig } from '../../src/platform/config/loader.ts'
 import { createLifecycle, type Lifecycle } from '../../src/platform/lifecycle/state.ts'
 import { REDACT_PATHS } from '../../src/platform/logging/logger.ts'
 import { createDatabase, type Database } from '../../src/platform/db/database.ts'
-import { migrateToLatest } from '../../src/platform/db/migrator.ts'
+import { migrateDatabase } from '../../src/platform/db/migrator.ts'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
 
 export interface TestApp {
@@ -35,7 +35,7 @@ function sharedTestDatabase(config: Readonly<Config>): Promise<Database> {
       { ...config.db, url: undefined, dataDir: 'memory://' },
       { warn: () => undefined },
     )
-    await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
+    await migrateDatabase(database, MIGRATIONS)
     return database
   })()
   return sharedDatabase

@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test'
 import pg from 'pg'
 import type { DatabaseConfig } from '../../src/platform/config/config.ts'
 import { createDatabase, type Database } from '../../src/platform/db/database.ts'
-import { migrateToLatest } from '../../src/platform/db/migrator.ts'
+import { migrateDatabase } from '../../src/platform/db/migrator.ts'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
 import { testConfig } from './build-app.ts'
 
@@ -29,7 +29,7 @@ export async function createTestDatabase(
     const config = { ...base, url: undefined, dataDir: 'memory://', ...overrides }
     const database = createDatabase(config, silent)
     t.after(() => database.close())
-    await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
+    await migrateDatabase(database, MIGRATIONS)
     return { database, config }
   }
   const name = `bulwark_test_${randomBytes(6).toString('hex')}`
@@ -42,7 +42,7 @@ export async function createTestDatabase(
     await database.close()
     await adminQuery(`drop database if exists ${name} with (force)`)
   })
-  await database.withoutTimeouts((db) => migrateToLatest(db, MIGRATIONS))
+  await migrateDatabase(database, MIGRATIONS)
   return { database, config }
 }
 

@@ -1,6 +1,6 @@
 // Opaque keyset cursors: the sort they belong to, the last row's sort value and id, base64url JSON.
 import { platformErrors } from '../../platform/errors/catalog.ts'
-import type { PlanSort } from './schemas.ts'
+import { sortKeyOf, type PlanSort } from './schemas.ts'
 
 export interface Cursor {
   sort: PlanSort
@@ -30,7 +30,7 @@ export function decodeCursor(text: string, sort: PlanSort): Cursor {
   if (!Array.isArray(parsed) || parsed.length !== 3) throw invalidCursor('is not a cursor this API issued')
   const [cursorSort, value, id] = parsed as unknown[]
   if (cursorSort !== sort) throw invalidCursor('belongs to another sort order; start again without a cursor')
-  const key = sort.replace('-', '') as keyof typeof VALUE_BY_KEY
+  const key = sortKeyOf(sort)
   if (
     typeof value !== 'string' ||
     !VALUE_BY_KEY[key].test(value) ||

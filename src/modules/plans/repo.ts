@@ -4,7 +4,7 @@ import type { AnyDatabase } from '../../platform/db/database.ts'
 import { withTransaction } from '../../platform/db/transaction.ts'
 import { platformErrors } from '../../platform/errors/catalog.ts'
 import type { Cursor } from './cursor.ts'
-import type { Plan, PlanListQuery, PlanPatch } from './schemas.ts'
+import { sortKeyOf, type Plan, type PlanListQuery, type PlanPatch } from './schemas.ts'
 import type { IdempotentCreate, NewPlan, PlansStore } from './service.ts'
 
 /** What the service inserts, plus the columns the database fills in. */
@@ -132,7 +132,7 @@ export function createPlansRepo(database: AnyDatabase): PlansStore {
     },
 
     async list(owner, query: PlanListQuery, cursor) {
-      const key = query.sort.endsWith('start_date') ? 'start_date' : 'created_at'
+      const key = sortKeyOf(query.sort)
       const descending = query.sort.startsWith('-')
       const rows = await db
         .selectFrom('plans')

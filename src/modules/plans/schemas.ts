@@ -68,6 +68,11 @@ export type PlanPatch = Static<typeof PlanPatchSchema>
 export const PLAN_SORTS = ['-created_at', 'created_at', 'start_date', '-start_date'] as const
 export type PlanSort = (typeof PLAN_SORTS)[number]
 
+/** The column a sort orders by (a leading - only flips the direction). */
+export function sortKeyOf(sort: PlanSort): 'created_at' | 'start_date' {
+  return sort.endsWith('start_date') ? 'start_date' : 'created_at'
+}
+
 export const PlanListQuerySchema = Type.Object(
   {
     limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),

@@ -4,7 +4,15 @@ import type { Principal } from '../../platform/auth/principal.ts'
 import { platformErrors } from '../../platform/errors/catalog.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts'
 import { planErrors } from './errors.ts'
-import type { Plan, PlanCreate, PlanListQuery, PlanPage, PlanPatch, PlanStatus } from './schemas.ts'
+import {
+  sortKeyOf,
+  type Plan,
+  type PlanCreate,
+  type PlanListQuery,
+  type PlanPage,
+  type PlanPatch,
+  type PlanStatus,
+} from './schemas.ts'
 
 export interface NewPlan {
   id: string
@@ -139,7 +147,7 @@ export function createPlansService(store: PlansStore) {
         next_cursor: hasMore
           ? encodeCursor({
               sort: query.sort,
-              value: query.sort.endsWith('start_date') ? last.start_date : last.created_at,
+              value: last[sortKeyOf(query.sort)],
               id: last.id,
             })
           : null,

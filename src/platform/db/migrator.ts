@@ -1,6 +1,6 @@
 // Versioned, forward-only migrations; an advisory lock (Kysely's PostgresAdapter) serialises instances.
 import { Migrator, type Migration } from 'kysely'
-import type { AnyDatabase } from './database.ts'
+import type { AnyDatabase, Database } from './database.ts'
 
 export type Migrations = Readonly<Record<string, Migration>>
 
@@ -27,6 +27,11 @@ export async function migrateToLatest(db: AnyDatabase, migrations: Migrations): 
   return {
     applied: results.filter((result) => result.status === 'Success').map((result) => result.migrationName),
   }
+}
+
+/** migrateToLatest on a connection of `database` without timeouts: what start-up, the CLI and tests run. */
+export function migrateDatabase(database: Database, migrations: Migrations): Promise<MigrationRun> {
+  return database.withoutTimeouts((db) => migrateToLatest(db, migrations))
 }
 
 /** Which migrations are applied (with when) and which are pending. */

@@ -1,5 +1,6 @@
 // Answers errors that Node's HTTP parser detects before Fastify sees a request, with the standard body.
 import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import { PLATFORM_ERRORS } from '../errors/catalog.ts'
@@ -15,20 +16,13 @@ const CODE_MAP: Readonly<Record<string, ParserErrorCode>> = {
   HPE_CHUNK_EXTENSIONS_OVERFLOW: 'PAYLOAD_TOO_LARGE',
 }
 
-const STATUS_TEXT: Readonly<Record<number, string>> = {
-  400: 'Bad Request',
-  408: 'Request Timeout',
-  413: 'Content Too Large',
-  431: 'Request Header Fields Too Large',
-}
-
 /** The bytes of a complete HTTP/1.1 response for a parser-level error; the connection is closed after it. */
 export function clientErrorResponse(errorCode: string | undefined, now = new Date()): string {
   const code = CODE_MAP[errorCode ?? ''] ?? 'BAD_REQUEST'
   const error = new AppError(code, PLATFORM_ERRORS[code])
   const body = JSON.stringify(problemBodyOf(error, { requestId: randomUUID(), instance: undefined, now }))
   return (
-    `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Bad Request'}\r\n` +
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Bad Request'}\r\n` +
     `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
     'Connection: close\r\n\r\n' +
