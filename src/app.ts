@@ -16,11 +16,17 @@ import { createApiHeaders } from './platform/security/headers.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
 import type { Lifecycle } from './platform/lifecycle/state.ts'
-import { principalPlugin } from './platform/auth/plugin.ts'
+import { createMemoryAttemptStore } from './platform/auth/attempts.ts'
+import { createAuditLog } from './platform/auth/audit.ts'
+import { AUTH_ERRORS } from './platform/auth/errors.ts'
+import { authPlugin } from './platform/auth/plugin.ts'
 import type { Database } from './platform/db/database.ts'
 import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts'
 import { databasePlugin } from './platform/db/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
+import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
+import { ACCOUNT_ERRORS } from './modules/accounts/errors.ts'
+import { apiKeysRoutes, authRoutes, COOKIES, jwksRoutes, usersRoutes } from './modules/accounts/routes.ts'
 import { MATH_ERRORS } from './modules/math/errors.ts'
 import { PLAN_ERRORS } from './modules/plans/errors.ts'
 import { createPlansRepo } from './modules/plans/repo.ts'
@@ -31,7 +37,21 @@ import { createMathSchemas } from './modules/math/schemas.ts'
 import { createMathService } from './modules/math/service.ts'
 
 /** Every error code the service can answer with, for the OpenAPI document and docs/ERRORS.md. */
-export const ERROR_CATALOGS = [PLATFORM_ERRORS, DATABASE_ERRORS, MATH_ERRORS, PLAN_ERRORS] as const
+export const ERROR_CATALOGS = [
+  PLATFORM_ERRORS,
+  AUTH_ERRORS,
+  DATABASE_ERRORS,
+  ACCOUNT_ERRORS,
+  MATH_ERRORS,
+  PLAN_ERRORS,
+] as const
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The accounts services, for the server's first-start key and the CLI. */
+    accounts: Accounts
+  }
+}
 
 export interface AppDeps {
   logger: FastifyBaseLogger
@@ -88,16 +108,55 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     // Quality 11 (the default) costs tens of ms per response; 4 compresses JSON nearly as well.
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   })
-  await app.register(principalPlugin)
+  // Authentication: deny-by-default for every route; the accounts module supplies the verifiers.
+  const audit = createAuditLog(deps.database.db, deps.logger)
+  const { lockout } = config.auth
+  const attemptStore = (threshold: number) =>
+    createMemoryAttemptStore({
+      threshold,
+      windowMs: 15 * 60_000,
+      baseLockMs: lockout.baseS * 1000,
+      maxLockMs: lockout.maxS * 1000,
+    })
+  const accounts = await createAccounts(config, {
+    database: deps.database.db,
+    audit,
+    logger: deps.logger,
+    attempts: { account: attemptStore(lockout.accountThreshold), ip: attemptStore(lockout.ipThreshold) },
+  })
+  app.decorate('accounts', accounts)
+  app.addHook('onClose', () => accounts.apiKeys.close())
+  await app.register(authPlugin, {
+    verifiers: {
+      apiKey: (key) => accounts.apiKeys.verify(key),
+      accessToken: (token) => accounts.auth.verifyAccessToken(token),
+      csrfToken: (sessionId) => accounts.auth.csrfToken(sessionId),
+    },
+    apiKeyAttempts: attemptStore(lockout.ipThreshold),
+    audit,
+    accessCookie: config.auth.cookies ? COOKIES.access : undefined,
+    adminMfaRequired: config.auth.adminMfa === 'required',
+    realm: 'bulwark',
+  })
   await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
   await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
   await app.register(docsPlugin, {
     enabled: config.docs.enabled,
+    public: config.docs.public,
     title: 'Bulwark API',
     version: deps.version,
     description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
     errorCatalogs: ERROR_CATALOGS,
   })
+
+  await app.register(authRoutes, {
+    prefix: '/api/v1/auth',
+    auth: accounts.auth,
+    cookies: config.auth.cookies,
+  })
+  await app.register(usersRoutes, { prefix: '/api/v1/users', auth: accounts.auth })
+  await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys })
+  await app.register(jwksRoutes, { auth: accounts.auth })
 
   const math = createMathService(config.math)
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })

@@ -1,11 +1,13 @@
 // The bulwark CLI: serve | config check | healthcheck | openapi. Parses argv and dispatches.
 import { readFileSync, writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
+import { runKeys, runUsers } from './cli/accounts.ts'
 import { runConfigCheck } from './cli/config-check.ts'
 import { runHealthcheck } from './cli/healthcheck.ts'
 import { runMigrate } from './cli/migrate.ts'
 import { generateOpenApi } from './cli/openapi.ts'
 import { CONFIG_EXIT_CODE, loadConfig, type Environment, type LoadResult } from './platform/config/loader.ts'
+import { withPersistentDevelopmentSecret } from './platform/config/development-secret.ts'
 import { readEnvironment } from './platform/config/environment.ts'
 import { serve } from './server/serve.ts'
 
@@ -16,6 +18,10 @@ Commands:
   migrate [--status] apply pending database migrations, or only list applied and pending ones
   config check       print the effective configuration (secrets redacted) and every problem
   healthcheck        exit 0 when the local instance answers /health/ready with 200, else 1
+  keys create|list|revoke
+                     manage API keys (\`bulwark keys\` for the options)
+  users create --email EMAIL [--role user|admin]
+                     create an account; the password comes from BULWARK_PASSWORD or stdin
   openapi [--out F]  print the OpenAPI document, or write it to F
 `
 
@@ -26,11 +32,22 @@ const print = (line: string) => process.stdout.write(`${line}\n`)
 
 function loadOrExit(env: Environment): Extract<LoadResult, { ok: true }> {
   const result = loadConfig(env)
-  if (result.ok) return result
+  if (result.ok) return { ...result, config: withPersistentDevelopmentSecret(result.config) }
   process.stderr.write(`bulwark: invalid configuration, ${result.problems.length} problem(s):\n`)
   for (const problem of result.problems) process.stderr.write(`  - ${problem}\n`)
   process.stderr.write('Run `bulwark config check` to see the effective configuration.\n')
   process.exit(CONFIG_EXIT_CODE)
+}
+
+/** BULWARK_PASSWORD, or standard input (one line; never a command-line argument, which `ps` shows). */
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.BULWARK_PASSWORD
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
 }
 
 async function main(argv: readonly string[]): Promise<number | undefined> {
@@ -49,6 +66,10 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
     case 'config':
       if (rest[0] !== 'check') break
       return runConfigCheck(env, print)
+    case 'keys':
+      return runKeys(loadOrExit(env).config, rest, print)
+    case 'users':
+      return runUsers(loadOrExit(env).config, rest, readPassword, print)
     case 'healthcheck':
       return runHealthcheck(loadOrExit(env).config.server, print)
     case 'openapi': {

@@ -5,6 +5,7 @@ import { createLifecycle } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { buildApp } from '../app.ts'
 import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
+import { createFirstAdminKey, printFirstAdminKey } from './bootstrap.ts'
 import { openDatabase, StartupRefusal } from './database.ts'
 
 /** Signals this close to the first are the same signal delivered twice, not a request to hurry. */
@@ -30,6 +31,19 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
   const app = await buildApp(config, { logger, lifecycle, database, version: options.version })
   // Closed after the listener and every connection: no request can still be using it.
   app.addHook('onClose', () => database.close())
+  let firstKey: string | undefined
+  try {
+    if (config.env !== 'production') {
+      firstKey = await createFirstAdminKey(app.accounts.apiKeys, database, logger)
+    } else if (await app.accounts.apiKeys.isEmpty()) {
+      logger.warn(
+        'no API key or user exists: create one with `bulwark keys create` or `bulwark users create`',
+      )
+    }
+  } catch (error) {
+    // Pending migrations (MIGRATE_ON_START=false) or an outage: serving (and failing readiness) beats exiting.
+    logger.warn({ error }, 'could not check for a first admin API key')
+  }
 
   let firstSignalAt: number | undefined
   const exit = async (code: number) => {
@@ -68,13 +82,12 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
 
   const address = await app.listen({ host: config.server.host, port: config.server.port })
   lifecycle.markReady()
-  const port = app.server.address()
-  logger.info(
-    {
-      address,
-      port: typeof port === 'object' && port !== null ? port.port : config.server.port,
-      env: config.env,
-    },
-    'listening',
-  )
+  const bound = app.server.address()
+  const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
+  if (firstKey !== undefined) {
+    const host =
+      config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host
+    printFirstAdminKey(firstKey, `http://${host}:${port}`, (text) => process.stderr.write(text))
+  }
+  logger.info({ address, port, env: config.env }, 'listening')
 }

@@ -50,7 +50,7 @@ describe('bulwark serve', () => {
     const result = bulwark(['serve'], INSECURE_PRODUCTION)
 
     assert.equal(result.code, 78)
-    assert.match(result.stderr, /5 problem\(s\)/)
+    assert.match(result.stderr, /6 problem\(s\)/)
     assert.match(result.stderr, /CORS_ORIGINS: "\*" lets any web site/)
   })
 })

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
 import { createPostgresCluster } from '../helpers/postgres-cluster.ts'
 import { assertProblem } from '../helpers/problem.ts'
-import { startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { bearer, startServer, type ServerProcess } from '../helpers/server-process.ts'
 
 interface Reply {
   statusCode: number
@@ -17,11 +17,15 @@ const DATABASE_CODES = ['DATABASE_UNAVAILABLE', 'DATABASE_TIMEOUT']
 /** The deadline a 503 must meet: the 1 s connect timeout plus slack, far below any handler timeout. */
 const OUTAGE_DEADLINE_MS = 3000
 
-async function send(server: ServerProcess, path: string, body?: unknown): Promise<Reply> {
+/** A GET (or, with a body, a POST); API paths carry the key, the public health endpoints go without. */
+async function send(server: ServerProcess, key: string, path: string, body?: unknown): Promise<Reply> {
   const started = performance.now()
   const response = await fetch(`${server.baseUrl}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: {
+      ...(path.startsWith('/api/') ? bearer(key) : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? null : JSON.stringify(body),
     signal: AbortSignal.timeout(10_000),
   })
@@ -66,30 +70,39 @@ describe('PostgreSQL outage under the running server', () => {
       DB_CONNECT_TIMEOUT_MS: '1000',
       MIGRATE_ON_START: 'true',
     })
-    const created = await send(server, '/api/v1/plans', { title: 'x', start_date: '2026-12-01' })
+    const key = await server.adminKey()
+    const created = await send(server, key, '/api/v1/plans', { title: 'x', start_date: '2026-12-01' })
     assert.equal(created.statusCode, 201, created.body)
     const plan = JSON.parse(created.body) as { id: string }
-    assert.equal((await send(server, `/api/v1/plans/${plan.id}`)).statusCode, 200)
-    assert.equal((await send(server, '/health/ready')).statusCode, 200)
+    assert.equal((await send(server, key, `/api/v1/plans/${plan.id}`)).statusCode, 200)
+    assert.equal((await send(server, key, '/health/ready')).statusCode, 200)
     /** Every API reply from the stop until readiness is back: none may be a 500. */
     const outageStatuses: number[] = []
 
     await cluster.stop('immediate')
-    const read = await send(server, `/api/v1/plans/${plan.id}`)
-    const write = await send(server, '/api/v1/plans', { title: 'y', start_date: '2026-12-02' })
+    const read = await send(server, key, `/api/v1/plans/${plan.id}`)
+    const write = await send(server, key, '/api/v1/plans', { title: 'y', start_date: '2026-12-02' })
     const concurrent = await Promise.all(
-      Array.from({ length: 5 }, () => send(server, `/api/v1/plans/${plan.id}`)),
+      Array.from({ length: 5 }, () => send(server, key, `/api/v1/plans/${plan.id}`)),
     )
+    // A key the server has never cached must be looked up in the database: unavailable too, never a 401.
+    const uncached = await send(server, `bk_${'0'.repeat(16)}_${'A'.repeat(43)}`, `/api/v1/plans/${plan.id}`)
     const notReady = await poll(5000, async () => {
-      const reply = await send(server, '/health/ready')
+      const reply = await send(server, key, '/health/ready')
       return reply.statusCode === 503 ? reply : undefined
     })
-    const live = await send(server, '/health/live')
-    outageStatuses.push(read.statusCode, write.statusCode, ...concurrent.map((reply) => reply.statusCode))
+    const live = await send(server, key, '/health/live')
+    outageStatuses.push(
+      read.statusCode,
+      write.statusCode,
+      uncached.statusCode,
+      ...concurrent.map((reply) => reply.statusCode),
+    )
 
     assertDatabaseUnavailable(read, 'GET during the outage')
     assertDatabaseUnavailable(write, 'POST during the outage')
     concurrent.forEach((reply, index) => assertDatabaseUnavailable(reply, `concurrent GET ${index}`))
+    assertDatabaseUnavailable(uncached, 'GET with an uncached key during the outage')
     const readiness = JSON.parse(notReady.body)
     assert.equal(readiness.status, 'unavailable')
     assert.equal(readiness.checks.database.status, 'failing', notReady.body)
@@ -98,13 +111,13 @@ describe('PostgreSQL outage under the running server', () => {
     await cluster.start()
     // Readiness comes back on its own; the API is probed alongside, through PostgreSQL's start-up too.
     await poll(15_000, async () => {
-      const reply = await send(server, `/api/v1/plans/${plan.id}`)
+      const reply = await send(server, key, `/api/v1/plans/${plan.id}`)
       outageStatuses.push(reply.statusCode)
-      const ready = await send(server, '/health/ready')
+      const ready = await send(server, key, '/health/ready')
       return ready.statusCode === 200 ? ready : undefined
     })
-    const again = await send(server, `/api/v1/plans/${plan.id}`)
-    const another = await send(server, '/api/v1/plans', { title: 'z', start_date: '2026-12-03' })
+    const again = await send(server, key, `/api/v1/plans/${plan.id}`)
+    const another = await send(server, key, '/api/v1/plans', { title: 'z', start_date: '2026-12-03' })
 
     assert.ok(
       outageStatuses.every((status) => status === 503 || status === 200),

@@ -9,8 +9,9 @@ import { describe, it } from 'node:test'
 import pg from 'pg'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
 import { ADMIN_URL, adminQuery } from '../helpers/database.ts'
-import { isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
+import { bearer, isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
 import { planInput } from '../helpers/plans.ts'
+import { TEST_SIGNING_KEY_FILE } from '../helpers/build-app.ts'
 
 /** An empty PostgreSQL database (no migrations), dropped after the test. */
 async function emptyDatabase(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
@@ -89,16 +90,18 @@ describe('bulwark serve with a database', () => {
     const env = { DATA_DIR: dataDir }
 
     const first = await startServer(t, env)
+    // The first start's key (and the secret-key file under DATA_DIR that peppers it) survive the restart too.
+    const key = await first.adminKey()
     const created = await fetch(`${first.baseUrl}/api/v1/plans`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(key) },
       body: JSON.stringify(planInput({ title: 'Survives restarts' })),
     })
     const plan = (await created.json()) as { id: string }
     first.child.kill('SIGTERM')
     assert.equal(await first.exited, 0)
     const second = await startServer(t, env)
-    const fetched = await fetch(`${second.baseUrl}/api/v1/plans/${plan.id}`)
+    const fetched = await fetch(`${second.baseUrl}/api/v1/plans/${plan.id}`, { headers: bearer(key) })
 
     assert.equal(created.status, 201)
     assert.equal(fetched.status, 200)
@@ -133,6 +136,7 @@ describe('bulwark serve with a database', () => {
       DATABASE_URL: url,
       DB_SSL: 'disable',
       EXPECTED_INSTANCES: '1000',
+      AUTH_JWT_SIGNING_KEY_FILE: TEST_SIGNING_KEY_FILE,
     })
 
     assert.equal(result.code, 78)

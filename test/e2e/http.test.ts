@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict'
 import { connect } from 'node:net'
 import { describe, it } from 'node:test'
-import { startServer } from '../helpers/server-process.ts'
+import { bearer, startServer } from '../helpers/server-process.ts'
 import { assertProblem } from '../helpers/problem.ts'
 
 /** Sends raw bytes, then collects everything the server writes until it closes the connection. */
@@ -48,9 +48,10 @@ describe('the built server over real sockets', () => {
 
   it('answers 408 when the body does not arrive in time', async (t) => {
     const server = await startServer(t, { HEADERS_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '1500' })
+    const key = await server.adminKey()
 
     const raw = await rawExchange(server.port, [
-      'POST /api/v1/math/statistics HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"values":',
+      `POST /api/v1/math/statistics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${key}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"values":`,
     ])
 
     assertProblem(parseRaw(raw), 408, 'REQUEST_TIMEOUT')
@@ -96,10 +97,11 @@ describe('the built server over real sockets', () => {
 
   it('answers 413 from the declared Content-Length without reading the body', async (t) => {
     const server = await startServer(t, { BODY_LIMIT_BYTES: '2048' })
+    const key = await server.adminKey()
 
     const response = await fetch(`${server.baseUrl}/api/v1/math/statistics`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...bearer(key) },
       body: JSON.stringify({ values: Array.from({ length: 2000 }, (_, i) => i) }),
     })
 
@@ -116,10 +118,11 @@ describe('the built server over real sockets', () => {
 
   it('serves the Math API with security headers, request id and keep-alive', async (t) => {
     const server = await startServer(t)
+    const key = await server.adminKey()
 
     const response = await fetch(`${server.baseUrl}/api/v1/math/evaluate`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': 'e2e-1' },
+      headers: { 'content-type': 'application/json', 'x-request-id': 'e2e-1', ...bearer(key) },
       body: JSON.stringify({ expression: 'sqrt(x^2 + y^2)', scope: { x: 3, y: 4 } }),
     })
 
@@ -133,10 +136,14 @@ describe('the built server over real sockets', () => {
 
   it('writes JSON access lines with the request id in production format', async (t) => {
     const server = await startServer(t)
+    const key = await server.adminKey()
 
-    await fetch(`${server.baseUrl}/api/v1/math/fibonacci/12`, { headers: { 'x-request-id': 'e2e-log' } })
+    const response = await fetch(`${server.baseUrl}/api/v1/math/fibonacci/12`, {
+      headers: { 'x-request-id': 'e2e-log', ...bearer(key) },
+    })
     const line = await server.waitForLog((entry) => entry.request_id === 'e2e-log')
 
+    assert.equal(response.status, 200)
     assert.equal(line.message, 'request completed')
     assert.equal(line.route, '/api/v1/math/fibonacci/:n')
     assert.equal(line.level, 'info')

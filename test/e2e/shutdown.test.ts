@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { Agent, request } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
-import { startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { bearer, startServer, type ServerProcess } from '../helpers/server-process.ts'
 
 interface Reply {
   status: number
@@ -11,8 +11,8 @@ interface Reply {
   body: string
 }
 
-/** A POST whose body trickles in over `spreadMs`, so the request stays in flight that long. */
-function slowStatistics(server: ServerProcess, agent: Agent, spreadMs: number): Promise<Reply> {
+/** An authenticated POST whose body trickles in over `spreadMs`, so the request stays in flight that long. */
+function slowStatistics(server: ServerProcess, key: string, agent: Agent, spreadMs: number): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const body = JSON.stringify({ values: [1, 2, 3, 4, 5] })
     const req = request(
@@ -20,7 +20,11 @@ function slowStatistics(server: ServerProcess, agent: Agent, spreadMs: number): 
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...bearer(key),
+        },
       },
       (res) => {
         let text = ''
@@ -57,13 +61,14 @@ const SHUTDOWN_ENV = {
 describe('graceful shutdown of the real process', () => {
   it('finishes every in-flight request, fails readiness while draining, and exits 0 long before keep-alive ends', async (t) => {
     const server = await startServer(t, SHUTDOWN_ENV)
+    const key = await server.adminKey()
     const agent = new Agent({ keepAlive: true, maxSockets: 10 })
     t.after(() => agent.destroy())
     // Idle keep-alive connections that the shutdown must close itself.
     await Promise.all(Array.from({ length: 4 }, () => get(server, '/health/live', agent)))
     assert.equal((await get(server, '/health/ready')).status, 200)
 
-    const inFlight = Array.from({ length: 3 }, () => slowStatistics(server, agent, 2500))
+    const inFlight = Array.from({ length: 3 }, () => slowStatistics(server, key, agent, 2500))
     await sleep(200)
     const signalledAt = performance.now()
     server.child.kill('SIGTERM')
@@ -93,10 +98,11 @@ describe('graceful shutdown of the real process', () => {
       SHUTDOWN_DRAIN_DELAY_MS: '0',
       SHUTDOWN_TIMEOUT_MS: '500',
     })
+    const key = await server.adminKey()
     const agent = new Agent({ keepAlive: true })
     t.after(() => agent.destroy())
 
-    const stuck = slowStatistics(server, agent, 5000).catch((error: unknown) => error)
+    const stuck = slowStatistics(server, key, agent, 5000).catch((error: unknown) => error)
     await sleep(200)
     server.child.kill('SIGTERM')
     const code = await server.exited

@@ -1,6 +1,7 @@
 // buildTestApp: the real app from the real config loader (NODE_ENV=test plus overrides), logs captured.
 import { Writable } from 'node:stream'
 import type { TestContext } from 'node:test'
+import type { InjectOptions } from 'fastify'
 import pino from 'pino'
 import { buildApp, type App } from '../../src/app.ts'
 import type { Config } from '../../src/platform/config/config.ts'
@@ -11,8 +12,20 @@ import { createDatabase, type Database } from '../../src/platform/db/database.ts
 import { migrateDatabase } from '../../src/platform/db/migrator.ts'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
 
+/** An Ed25519 key for tests that run with NODE_ENV=production (which requires a signing key file). */
+export const TEST_SIGNING_KEY_FILE = new URL('../fixtures/jwt-ed25519.pem', import.meta.url).pathname
+
 export interface TestApp {
+  /**
+   * The app; its `inject` sends the test API key (scopes math:read, plans:read, plans:write) unless the
+   * request sets Authorization, X-API-Key or Cookie itself. Use `anonymous` for requests without one.
+   */
   app: App
+  /** The original inject: no credentials added. */
+  anonymous: App['inject']
+  /** The key `app.inject` sends, and the principal id (plan owner) it stands for. */
+  apiKey: string
+  principalId: string
   config: Readonly<Config>
   lifecycle: Lifecycle
   /** Every log line written so far, parsed. */
@@ -75,5 +88,36 @@ export async function buildTestApp(
   await app.ready()
   lifecycle.markReady()
   t.after(() => app.close())
-  return { app, config, lifecycle, logs }
+  const { apiKey, principalId } = await issueTestKey(app)
+  const anonymous = app.inject.bind(app)
+  const withKey = ((options: InjectOptions | string) => {
+    const request = typeof options === 'string' ? { url: options } : options
+    const headers = { ...(request.headers as Record<string, string> | undefined) }
+    if (
+      headers.authorization === undefined &&
+      headers['x-api-key'] === undefined &&
+      headers.cookie === undefined
+    ) {
+      headers.authorization = `Bearer ${apiKey}`
+    }
+    return anonymous({ ...request, headers })
+  }) as App['inject']
+  Object.defineProperty(app, 'inject', { value: withKey, configurable: true })
+  return { app, anonymous, apiKey, principalId, config, lifecycle, logs }
+}
+
+/** The scopes of an ordinary (non-admin) machine client. */
+export const TEST_KEY_SCOPES = ['math:read', 'plans:read', 'plans:write'] as const
+
+async function issueTestKey(app: App): Promise<{ apiKey: string; principalId: string }> {
+  try {
+    const { key, apiKey } = await app.accounts.apiKeys.create('cli', {
+      name: 'test',
+      scopes: [...TEST_KEY_SCOPES],
+    })
+    return { apiKey: key, principalId: apiKey.owner_id }
+  } catch {
+    // A test of an unreachable database: a well-formed key whose lookup meets the outage.
+    return { apiKey: `bk_${'0'.repeat(16)}_${'A'.repeat(43)}`, principalId: 'apikey:0000000000000000' }
+  }
 }

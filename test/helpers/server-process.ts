@@ -33,6 +33,21 @@ export interface ServerProcess {
     predicate: (line: Record<string, unknown>) => boolean,
     timeoutMs?: number,
   ): Promise<Record<string, unknown>>
+  /** Everything written to stderr so far. */
+  stderr(): string
+  /**
+   * The admin API key of the first-start banner on stderr (an empty database outside production); rejects
+   * with the stderr written so far when none arrives within `timeoutMs`.
+   */
+  adminKey(timeoutMs?: number): Promise<string>
+}
+
+/** The key line of the first-start banner: four spaces, then the key alone. */
+const BANNER_KEY = /^ {4}(bk_[0-9a-f]{16}_[A-Za-z0-9_-]{43})$/m
+
+/** An Authorization header carrying an API key. */
+export function bearer(key: string): { authorization: string } {
+  return { authorization: `Bearer ${key}` }
 }
 
 export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -52,23 +67,27 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
   const logs: Record<string, unknown>[] = []
   const waiters = new Set<() => void>()
   let stderr = ''
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString()
+    for (const wake of waiters) wake()
+  })
   createInterface({ input: child.stdout }).on('line', (line) => {
     logs.push(JSON.parse(line) as Record<string, unknown>)
     for (const wake of waiters) wake()
   })
 
-  function waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000) {
-    return new Promise<Record<string, unknown>>((resolve, reject) => {
+  /** Resolves with the first defined value `find` returns, re-checked on every stdout line and stderr chunk. */
+  function waitFor<T>(find: () => T | undefined, what: string, timeoutMs: number) {
+    return new Promise<T>((resolve, reject) => {
       const check = () => {
-        const found = logs.find(predicate)
+        const found = find()
         if (found === undefined) return
         cleanup()
         resolve(found)
       }
       const timer = setTimeout(() => {
         cleanup()
-        reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr}`))
+        reject(new Error(`no ${what} within ${timeoutMs} ms; stderr: ${stderr}`))
       }, timeoutMs)
       const cleanup = () => {
         clearTimeout(timer)
@@ -78,14 +97,31 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
       void exited.then(() => {
         if (waiters.has(check)) {
           cleanup()
-          reject(new Error(`server exited before the log line; stderr: ${stderr}`))
+          reject(new Error(`server exited before the ${what}; stderr: ${stderr}`))
         }
       })
       check()
     })
   }
 
+  function waitForLog(predicate: (line: Record<string, unknown>) => boolean, timeoutMs = 10_000) {
+    return waitFor(() => logs.find(predicate), 'matching log line', timeoutMs)
+  }
+
+  function adminKey(timeoutMs = 5000) {
+    return waitFor(() => BANNER_KEY.exec(stderr)?.[1], 'first-start admin key on stderr', timeoutMs)
+  }
+
   const listening = await waitForLog((line) => line.message === 'listening')
   const port = listening.port as number
-  return { child, port, baseUrl: `http://127.0.0.1:${port}`, logs, exited, waitForLog }
+  return {
+    child,
+    port,
+    baseUrl: `http://127.0.0.1:${port}`,
+    logs,
+    exited,
+    waitForLog,
+    stderr: () => stderr,
+    adminKey,
+  }
 }

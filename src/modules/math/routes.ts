@@ -12,6 +12,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
   app.post(
     '/evaluate',
     {
+      config: { auth: { scopes: ['math:read'] } },
       schema: {
         tags: ['math'],
         summary: 'Evaluate an arithmetic expression in a restricted sandbox',
@@ -28,6 +29,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
   app.post(
     '/statistics',
     {
+      config: { auth: { scopes: ['math:read'] } },
       schema: {
         tags: ['math'],
         summary: 'Descriptive statistics of a list of numbers',
@@ -41,6 +43,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
   app.get(
     '/fibonacci/:n',
     {
+      config: { auth: { scopes: ['math:read'] } },
       schema: {
         tags: ['math'],
         summary: 'The n-th Fibonacci number, exact',

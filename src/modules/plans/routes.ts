@@ -22,6 +22,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.post(
     '/',
     {
+      config: { auth: { scopes: ['plans:write'] } },
       schema: {
         tags,
         summary: 'Create a plan',
@@ -48,6 +49,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.get(
     '/',
     {
+      config: { auth: { scopes: ['plans:read'] } },
       schema: {
         tags,
         summary: 'List plans: filters, full-text search, keyset pagination',
@@ -60,7 +62,10 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
 
   app.get(
     '/:id',
-    { schema: { tags, summary: 'Get a plan', params: PlanIdParamsSchema, response: { 200: PlanSchema } } },
+    {
+      config: { auth: { scopes: ['plans:read'] } },
+      schema: { tags, summary: 'Get a plan', params: PlanIdParamsSchema, response: { 200: PlanSchema } },
+    },
     async (request, reply) => {
       const plan = await plans.get(request.principal, request.params.id)
       return reply.header('etag', etagOf(plan)).send(plan)
@@ -70,6 +75,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.patch(
     '/:id',
     {
+      config: { auth: { scopes: ['plans:write'] } },
       schema: {
         tags,
         summary: 'Change a plan (If-Match with its ETag is required)',
@@ -89,6 +95,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.delete(
     '/:id',
     {
+      config: { auth: { scopes: ['plans:write'] } },
       schema: {
         tags,
         summary: 'Delete a plan (If-Match optional: deletes only that version)',

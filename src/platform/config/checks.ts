@@ -35,6 +35,9 @@ export function checkConfig(config: Config): CheckResult {
 function checkStructure(config: Config): string[] {
   const problems: string[] = []
   const { server } = config
+  if (config.auth.lockout.baseS > config.auth.lockout.maxS) {
+    problems.push('AUTH_LOCKOUT_BASE_S: must not exceed AUTH_LOCKOUT_MAX_S')
+  }
   if (config.db.poolMin > config.db.poolMax) problems.push('DB_POOL_MIN: must not exceed DB_POOL_MAX')
   if (config.db.connectTimeoutMs >= server.handlerTimeoutMs) {
     problems.push(
@@ -81,6 +84,16 @@ function checkProductionSafety(config: Config): string[] {
   }
   if (config.db.url === undefined) {
     refusals.push('DATABASE_URL: required; embedded PGlite serves one process and is meant for development')
+  }
+  if (config.auth.signingKeyFile === undefined) {
+    refusals.push(
+      'AUTH_JWT_SIGNING_KEY_FILE: required; access tokens must be signed by a key that is managed (and rotated) as a file',
+    )
+  }
+  if (config.auth.scryptLogN < 17) {
+    refusals.push(
+      'AUTH_SCRYPT_LOG_N: below 17 (the OWASP scrypt setting) makes stolen password hashes cheap to crack',
+    )
   }
   if (log.format === 'pretty')
     refusals.push('LOG_FORMAT: pretty logs cannot be parsed by a log shipper; use json')

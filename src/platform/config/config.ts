@@ -23,8 +23,29 @@ export interface SecurityConfig {
   /** Exact origins allowed by CORS; '*' only outside production. */
   corsOrigins: readonly string[]
   secretKey: string
+  /** SECRET_KEY was not set: a random one was made up (outside production only). */
+  secretKeyGenerated: boolean
   /** HSTS is sent only where TLS is guaranteed in front of the service (production). */
   hsts: boolean
+}
+
+export interface AuthConfig {
+  registration: 'open' | 'admin' | 'closed'
+  passwordMinLength: number
+  scryptLogN: number
+  hashConcurrency: number
+  hashQueueMax: number
+  hashQueueTimeoutMs: number
+  accessTokenTtlS: number
+  refreshTokenTtlS: number
+  issuer: string
+  audience: string
+  signingKeyFile: string | undefined
+  previousKeysFile: string | undefined
+  clockSkewS: number
+  adminMfa: 'optional' | 'required'
+  cookies: boolean
+  lockout: { accountThreshold: number; ipThreshold: number; baseS: number; maxS: number }
 }
 
 export interface DatabaseConfig {
@@ -70,11 +91,12 @@ export interface Config {
   env: NodeEnv
   server: ServerConfig
   security: SecurityConfig
+  auth: AuthConfig
   db: DatabaseConfig
   log: LogConfig
   math: MathLimits
   lifecycle: LifecycleConfig
-  docs: { enabled: boolean }
+  docs: { enabled: boolean; public: boolean }
 }
 
 /** Time kept back from the grace period for closing resources and flushing logs after the drain. */

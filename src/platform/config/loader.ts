@@ -39,6 +39,13 @@ export function loadConfig(env: Environment): LoadResult {
   const config = toConfig(values, nodeEnv, warnings)
   const check = checkConfig(config)
   warnings.push(...check.warnings)
+  // libuv's pool (UV_THREADPOOL_SIZE, read by Node itself) must keep threads free of password hashing.
+  const threadPool = Number(env.UV_THREADPOOL_SIZE ?? '4')
+  if (Number.isInteger(threadPool) && config.auth.hashConcurrency >= threadPool) {
+    check.problems.push(
+      `AUTH_HASH_CONCURRENCY: must be below UV_THREADPOOL_SIZE (${threadPool}), or hashing would leave DNS and file I/O no thread`,
+    )
+  }
   if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings }
   return { ok: true, config: deepFreeze(config), warnings }
 }
@@ -124,10 +131,13 @@ function toConfig(values: Values, env: NodeEnv, warnings: string[]): Config {
   const str = (name: VariableName) => values[name] as string
   const list = (name: VariableName) => values[name] as readonly string[]
   let secretKey = str('SECRET_KEY')
-  if (secretKey === '' && env !== 'production') {
+  const secretKeyGenerated = secretKey === '' && env !== 'production'
+  if (secretKeyGenerated) {
     // Outside production a missing secret is replaced by a random one for this process only.
     secretKey = randomBytes(48).toString('base64')
-    warnings.push('SECRET_KEY: not set; using a random secret for this process only')
+    warnings.push(
+      'SECRET_KEY: not set; using one generated for development (kept in DATA_DIR/secret-key unless DATA_DIR is memory://)',
+    )
   }
   return {
     env,
@@ -144,7 +154,35 @@ function toConfig(values: Values, env: NodeEnv, warnings: string[]): Config {
       maxHeaderSizeBytes: int('MAX_HEADER_SIZE_BYTES'),
       exposeInternalErrors: env === 'development',
     },
-    security: { corsOrigins: list('CORS_ORIGINS'), secretKey, hsts: env === 'production' },
+    security: {
+      corsOrigins: list('CORS_ORIGINS'),
+      secretKey,
+      secretKeyGenerated,
+      hsts: env === 'production',
+    },
+    auth: {
+      registration: str('AUTH_REGISTRATION') as 'open' | 'admin' | 'closed',
+      passwordMinLength: int('AUTH_PASSWORD_MIN_LENGTH'),
+      scryptLogN: int('AUTH_SCRYPT_LOG_N'),
+      hashConcurrency: int('AUTH_HASH_CONCURRENCY'),
+      hashQueueMax: int('AUTH_HASH_QUEUE_MAX'),
+      hashQueueTimeoutMs: int('AUTH_HASH_QUEUE_TIMEOUT_MS'),
+      accessTokenTtlS: int('AUTH_ACCESS_TOKEN_TTL_S'),
+      refreshTokenTtlS: int('AUTH_REFRESH_TOKEN_TTL_S'),
+      issuer: str('AUTH_JWT_ISSUER'),
+      audience: str('AUTH_JWT_AUDIENCE'),
+      signingKeyFile: optional(str('AUTH_JWT_SIGNING_KEY_FILE')),
+      previousKeysFile: optional(str('AUTH_JWT_PREVIOUS_KEYS_FILE')),
+      clockSkewS: int('AUTH_CLOCK_SKEW_S'),
+      adminMfa: str('AUTH_ADMIN_MFA') as 'optional' | 'required',
+      cookies: values.AUTH_COOKIES as boolean,
+      lockout: {
+        accountThreshold: int('AUTH_LOCKOUT_THRESHOLD'),
+        ipThreshold: int('AUTH_LOCKOUT_IP_THRESHOLD'),
+        baseS: int('AUTH_LOCKOUT_BASE_S'),
+        maxS: int('AUTH_LOCKOUT_MAX_S'),
+      },
+    },
     db: {
       url: str('DATABASE_URL') === '' ? undefined : str('DATABASE_URL'),
       dataDir: str('DATA_DIR'),
@@ -177,8 +215,12 @@ function toConfig(values: Values, env: NodeEnv, warnings: string[]): Config {
       drainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS'),
       shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS'),
     },
-    docs: { enabled: values.DOCS_ENABLED as boolean },
+    docs: { enabled: values.DOCS_ENABLED as boolean, public: values.DOCS_PUBLIC as boolean },
   }
+}
+
+function optional(value: string): string | undefined {
+  return value === '' ? undefined : value
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
+import type { OpenAPIV3 } from 'openapi-types'
 import swaggerUi from '@fastify/swagger-ui'
 import type { ErrorCatalog } from '../errors/app-error.ts'
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.ts'
@@ -9,6 +10,8 @@ import { createProblemSchema, describeErrorCodes, PROBLEM_SCHEMA_ID } from './pr
 
 export interface DocsOptions {
   enabled: boolean
+  /** Serve /openapi.json and /docs without credentials (DOCS_PUBLIC); otherwise the gate protects them. */
+  public: boolean
   title: string
   version: string
   description: string
@@ -22,8 +25,42 @@ const COMMON_ERRORS: Readonly<Record<string, string>> = {
   '415': 'Body is not application/json',
   '422': 'Invalid input; `errors` names each field',
   '500': 'Unexpected error; quote error_id',
+  '429': 'Too many failed attempts or requests; retry after Retry-After seconds',
   '503': 'Unavailable or past its deadline; retry later',
 }
+
+/** Statuses every operation behind the authentication gate can answer. */
+const AUTHENTICATED_ERRORS: Readonly<Record<string, string>> = {
+  '401': 'No credentials, or invalid ones; WWW-Authenticate says which scheme',
+  '403': 'Authenticated, but the scopes or role do not allow this',
+}
+
+/** The credentials the gate accepts; every non-public operation lists them as alternatives. */
+const SECURITY_SCHEMES: Record<string, OpenAPIV3.SecuritySchemeObject> = {
+  bearerAuth: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An access token from POST /api/v1/auth/login (a JWT, 15 minutes), or an API key bk_<id>_<secret>.',
+  },
+  apiKeyHeader: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description: 'An API key bk_<id>_<secret>.',
+  },
+  cookieAuth: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'bulwark_access',
+    description: 'Browser mode (AUTH_COOKIES=true): unsafe methods also need X-CSRF-Token.',
+  },
+}
+const AUTHENTICATED: Record<string, string[]>[] = [
+  { bearerAuth: [] },
+  { apiKeyHeader: [] },
+  { cookieAuth: [] },
+]
 
 async function docs(app: FastifyInstance, options: DocsOptions) {
   app.addSchema(createProblemSchema(options.errorCatalogs))
@@ -49,7 +86,12 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
           description: 'Plans tracker: CRUD with ETags, idempotent creates, search and pagination',
         },
         { name: 'health', description: 'Probes for orchestrators and load balancers' },
+        { name: 'auth', description: 'Login, tokens, sessions and two-factor authentication' },
+        { name: 'api-keys', description: 'API keys for machines: issue, list, revoke' },
+        { name: 'users', description: 'Accounts created by administrators' },
       ],
+      components: { securitySchemes: SECURITY_SCHEMES },
+      security: AUTHENTICATED,
     },
     hideUntagged: true,
     // Shared schemas appear in components under their $id ("Problem"), not as def-0.
@@ -57,27 +99,42 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
       buildLocalReference: (json, _baseUri, _fragment, index) =>
         typeof json.$id === 'string' ? json.$id : `def-${index}`,
     },
-    transform: ({ schema, url }) => {
-      // Document the standard error responses on every operation, next to its own.
+    transform: ({ schema, url, route }) => {
+      // Document the standard error responses and the security of every operation, next to its own.
+      const isPublic = route.config?.public === true
       const response: Record<string, unknown> = {}
       if (!url.startsWith('/health/')) {
         for (const [status, description] of Object.entries(COMMON_ERRORS)) {
           response[status] = problemResponse(description)
         }
       }
+      if (!isPublic) {
+        for (const [status, description] of Object.entries(AUTHENTICATED_ERRORS)) {
+          response[status] = problemResponse(description)
+        }
+      }
       const own = (schema as { response?: Record<string, unknown> } | undefined)?.response ?? {}
-      return { schema: { ...schema, response: { ...response, ...own } }, url }
+      const security = isPublic ? [] : AUTHENTICATED
+      return { schema: { ...schema, security, response: { ...response, ...own } }, url }
     },
   })
 
   if (!options.enabled) return
-  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger())
-  await app.register(swaggerUi, {
-    routePrefix: '/docs',
-    staticCSP: true,
-    // Served over plain HTTP on a laptop: upgrading subresources to https would break the page there.
-    transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
-    uiConfig: { deepLinking: true },
+  app.get('/openapi.json', { config: { public: options.public }, schema: { hide: true } }, async () =>
+    app.swagger(),
+  )
+  // The UI's routes are registered by @fastify/swagger-ui: marked public (or not) from this scope.
+  await app.register(async (scope) => {
+    scope.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: options.public }
+    })
+    await scope.register(swaggerUi, {
+      routePrefix: '/docs',
+      staticCSP: true,
+      // Served over plain HTTP on a laptop: upgrading subresources to https would break the page there.
+      transformStaticCSP: (header) => header.replace(/\s*upgrade-insecure-requests;?/, ''),
+      uiConfig: { deepLinking: true },
+    })
   })
 }
 

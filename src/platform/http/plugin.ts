@@ -25,16 +25,8 @@ export interface HttpOptions {
 
 async function http(app: FastifyInstance, options: HttpOptions) {
   const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs } = options
-  const publicRoutes: string[] = []
   app.decorateRequest('deadline', null)
   app.decorateRequest('socketBytesAtStart', 0)
-
-  app.addHook('onRoute', (route) => {
-    if (route.config?.public === true) publicRoutes.push(`${String(route.method)} ${route.url}`)
-  })
-  app.addHook('onReady', async () => {
-    app.log.info({ public_routes: publicRoutes }, 'routes reachable without credentials')
-  })
 
   app.addHook('onRequest', (request, reply, done) => {
     markRequestStart(request)

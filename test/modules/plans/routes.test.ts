@@ -9,13 +9,13 @@ for (const backend of TEST_BACKENDS) {
   describe(`Plans API on ${backend}`, () => {
     async function setup(t: Parameters<typeof buildTestApp>[0]) {
       const { database } = await createTestDatabase(t, backend)
-      const { app } = await buildTestApp(t, {}, undefined, database)
-      return { app, database }
+      const { app, principalId } = await buildTestApp(t, {}, undefined, database)
+      return { app, database, principalId }
     }
 
     describe('POST /api/v1/plans', () => {
       it('creates a plan: 201 with Location, ETag and the stored fields', async (t) => {
-        const { app } = await setup(t)
+        const { app, principalId } = await setup(t)
 
         const response = await app.inject({
           method: 'POST',
@@ -28,7 +28,7 @@ for (const backend of TEST_BACKENDS) {
         assert.match(plan.id, /^[0-9a-f-]{36}$/)
         assert.equal(response.headers.location, `/api/v1/plans/${plan.id}`)
         assert.equal(response.headers.etag, '"1"')
-        assert.equal(plan.owner, 'anonymous')
+        assert.equal(plan.owner, principalId)
         assert.equal(plan.status, 'draft')
         assert.equal(plan.start_date, '2026-12-01')
         assert.equal(plan.end_date, '2026-12-31')

@@ -7,12 +7,14 @@ import { renderEnvExample } from '../../../src/platform/config/env-example.ts'
 import { describeConfig, loadConfig } from '../../../src/platform/config/loader.ts'
 import { readEnvironment } from '../../../src/platform/config/environment.ts'
 import { VARIABLES } from '../../../src/platform/config/schema.ts'
+import { TEST_SIGNING_KEY_FILE } from '../../helpers/build-app.ts'
 
 const SECRET = 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI'
 const PRODUCTION = {
   NODE_ENV: 'production',
   SECRET_KEY: SECRET,
   DATABASE_URL: 'postgres://app@db.internal/app',
+  AUTH_JWT_SIGNING_KEY_FILE: TEST_SIGNING_KEY_FILE,
 }
 
 function problemsOf(env: Record<string, string>): string[] {
@@ -197,7 +199,7 @@ describe('production refusals', () => {
       DOCS_ENABLED: 'true',
     })
 
-    assert.equal(problems.length, 5, 'three settings, the missing secret and the missing database')
+    assert.equal(problems.length, 6, 'three settings, the missing secret, database and signing key')
   })
 
   it('accepts the same settings outside production', () => {

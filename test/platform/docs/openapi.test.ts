@@ -47,6 +47,44 @@ describe('openapi.json', () => {
     }
   })
 
+  it('declares the security schemes, and the security of every operation (public ones: none)', async () => {
+    const document = JSON.parse(await generateOpenApi(packageJson.version)) as OpenApiDocument & {
+      components: { securitySchemes: Record<string, { type: string }> }
+    }
+    const publicOperations = new Set([
+      'get /health/live',
+      'get /health/ready',
+      'get /.well-known/jwks.json',
+      'post /api/v1/auth/login',
+      'post /api/v1/auth/refresh',
+      'post /api/v1/auth/register',
+    ])
+
+    assert.deepEqual(Object.keys(document.components.securitySchemes).sort(), [
+      'apiKeyHeader',
+      'bearerAuth',
+      'cookieAuth',
+    ])
+    let operations = 0
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        const security = (operation as { security?: unknown[] }).security
+        const label = `${method} ${path}`
+        assert.ok(Array.isArray(security), `${label} declares its security`)
+        if (publicOperations.has(label)) assert.deepEqual(security, [], label)
+        else {
+          assert.equal(security.length, 3, label)
+          assert.ok(
+            operation.responses['401'] && operation.responses['403'],
+            `${label} documents 401 and 403`,
+          )
+        }
+        operations += 1
+      }
+    }
+    assert.ok(operations >= 25, `${operations} operations`)
+  })
+
   it('lists every error code the service can answer with', async () => {
     const document = JSON.parse(await generateOpenApi(packageJson.version)) as OpenApiDocument
 

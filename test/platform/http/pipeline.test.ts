@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
-import { buildTestApp } from '../../helpers/build-app.ts'
+import { TEST_SIGNING_KEY_FILE, buildTestApp } from '../../helpers/build-app.ts'
 import { assertProblem } from '../../helpers/problem.ts'
 
 describe('request ids', () => {
@@ -121,6 +121,7 @@ describe('security headers', () => {
       SECRET_KEY: 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI',
       DATABASE_URL: 'postgres://app@db.internal/app',
       DOCS_ENABLED: 'false',
+      AUTH_JWT_SIGNING_KEY_FILE: TEST_SIGNING_KEY_FILE,
     })
 
     const response = await app.inject({ url: '/health/live' })

@@ -1,0 +1,266 @@
+// API keys: issue (shown once), verify (cached for at most a second), list, revoke; who may do what.
+import { randomUUID } from 'node:crypto'
+import type { AuditLog } from '../../../platform/auth/audit.ts'
+import { authErrors } from '../../../platform/auth/errors.ts'
+import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
+import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
+import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
+import { platformErrors } from '../../../platform/errors/catalog.ts'
+import { accountErrors } from '../errors.ts'
+import { generateKey, parseKey } from './key-format.ts'
+import type { ApiKeyRow, ApiKeysStore } from './repo.ts'
+
+/** What clients see of a key: never its secret or digest. */
+export interface ApiKeyView {
+  id: string
+  prefix: string
+  name: string
+  owner_id: string
+  scopes: Scope[]
+  created_at: string
+  expires_at: string | null
+  last_used_at: string | null
+  revoked_at: string | null
+}
+
+export interface ApiKeyInput {
+  name: string
+  scopes: Scope[]
+  expires_at?: string | undefined
+  /** Admins only: whose data the key acts on. Defaults to the creating user, or to the key itself. */
+  owner_id?: string | undefined
+}
+
+/** Who performs an operation: a request's principal, or the operator at the command line. */
+export type Actor = Principal | 'cli'
+
+export interface RequestContext {
+  ip?: string | undefined
+  requestId?: string | undefined
+}
+
+export interface ApiKeysServiceOptions {
+  pepper: Buffer
+  audit: AuditLog
+  /** How stale a verification may be: a revoked key stops working within this time on every instance. */
+  cacheTtlMs: number
+  /** last_used_at is written at most this often per key (not once per request). */
+  touchIntervalMs: number
+  onTouchError(error: unknown): void
+}
+
+const MAX_CACHED_KEYS = 10_000
+
+export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServiceOptions) {
+  const { pepper, audit } = options
+  /** Rows by public id, as read at fetchedAt (null: no such key). */
+  const cache = createTtlMap<{ row: ApiKeyRow; principal: Principal; fetchedAt: number } | null>(
+    options.cacheTtlMs,
+    MAX_CACHED_KEYS,
+  )
+  /** Whole keys verified in the last cacheTtlMs: a repeat call costs one map lookup, no HMAC. */
+  const verified = createTtlMap<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>(
+    options.cacheTtlMs,
+    MAX_CACHED_KEYS,
+  )
+  let uses = new Map<string, number>()
+
+  async function flushLastUsed(): Promise<void> {
+    if (uses.size === 0) return
+    const batch = new Map([...uses].map(([publicId, at]) => [publicId, new Date(at)]))
+    uses = new Map()
+    await store.touch(batch)
+  }
+  const timer = setInterval(() => {
+    flushLastUsed().catch((error: unknown) => {
+      options.onTouchError(error)
+    })
+  }, options.touchIntervalMs)
+  timer.unref()
+
+  async function verifyUncached(key: string): Promise<Principal | undefined> {
+    const parts = parseKey(key)
+    if (parts === undefined) return undefined
+    let entry = cache.get(parts.publicId)
+    if (entry === undefined) {
+      const row = await store.findByPublicId(parts.publicId)
+      const fetchedAt = Date.now()
+      entry = row === undefined ? null : { row, principal: principalOf(row), fetchedAt }
+      cache.set(parts.publicId, entry, fetchedAt)
+    }
+    // The digest is computed even for unknown ids, so both paths cost the same.
+    const digest = digestOf(pepper, parts.secret)
+    if (entry === null || !digestsEqual(digest, entry.row.secret_digest)) return undefined
+    const { row } = entry
+    const now = Date.now()
+    if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at.getTime() <= now))
+      return undefined
+    uses.set(row.public_id, now)
+    // Expires with the row it was checked against: never more than cacheTtlMs stale.
+    verified.set(key, entry, entry.fetchedAt)
+    return entry.principal
+  }
+
+  function principalOf(row: ApiKeyRow): Principal {
+    const scopes = new Set(row.scopes as Scope[])
+    return Object.freeze({
+      id: row.owner_id,
+      kind: 'api_key',
+      isAdmin: scopes.has('admin'),
+      scopes,
+      credentialId: row.id,
+    })
+  }
+
+  function mayManage(actor: Actor): asserts actor is Actor {
+    if (actor === 'cli' || actor.kind === 'user' || actor.isAdmin) return
+    throw authErrors.PERMISSION_DENIED({ detail: 'Only users and admin keys manage API keys.' })
+  }
+
+  function visible(actor: Actor, row: ApiKeyRow | undefined): row is ApiKeyRow {
+    return row !== undefined && (actor === 'cli' || actor.isAdmin || row.owner_id === actor.id)
+  }
+
+  return {
+    async create(actor: Actor, input: ApiKeyInput, context: RequestContext = {}) {
+      mayManage(actor)
+      const isAdmin = actor === 'cli' || actor.isAdmin
+      if (!isAdmin && !hasScopes(actor, input.scopes)) {
+        throw authErrors.PERMISSION_DENIED({ detail: 'A key cannot have scopes its creator does not hold.' })
+      }
+      if (input.owner_id !== undefined && !isAdmin) {
+        throw authErrors.PERMISSION_DENIED({ detail: 'Only administrators choose the owner of a key.' })
+      }
+      const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at)
+      if (expiresAt !== null && expiresAt.getTime() <= Date.now()) {
+        throw platformErrors.VALIDATION_FAILED({
+          detail: 'expires_at must be in the future.',
+          errors: [{ location: 'body', pointer: '/expires_at', message: 'must be in the future' }],
+        })
+      }
+      const material = generateKey()
+      const creator = actor === 'cli' ? 'cli' : actor.id
+      const ownerId =
+        input.owner_id ??
+        (actor !== 'cli' && actor.kind === 'user' ? actor.id : `apikey:${material.publicId}`)
+      const row = await store.insert({
+        id: randomUUID(),
+        public_id: material.publicId,
+        secret_digest: digestOf(pepper, material.secret),
+        name: input.name,
+        owner_id: ownerId,
+        created_by: creator,
+        scopes: [...new Set(input.scopes)],
+        expires_at: expiresAt,
+      })
+      await audit.record({
+        event: 'api_key.created',
+        outcome: 'success',
+        actor: creator,
+        subject: row.id,
+        ip: context.ip,
+        requestId: context.requestId,
+        detail: { name: row.name, owner_id: row.owner_id, scopes: row.scopes },
+      })
+      return { key: material.key, apiKey: viewOf(row) }
+    },
+
+    /** The key's principal, or undefined; checks at most cacheTtlMs-old state. Synchronous on a hit. */
+    verify(key: string): Principal | undefined | Promise<Principal | undefined> {
+      const now = Date.now()
+      const hit = verified.get(key, now)
+      if (hit !== undefined && (hit.row.expires_at === null || hit.row.expires_at.getTime() > now)) {
+        uses.set(hit.row.public_id, now)
+        return hit.principal
+      }
+      return verifyUncached(key)
+    },
+
+    async list(actor: Actor, limit: number, cursor: string | undefined) {
+      mayManage(actor)
+      const after = cursor === undefined ? undefined : decodeKeyCursor(cursor)
+      const owner = actor === 'cli' || actor.isAdmin ? undefined : actor.id
+      const rows = await store.list(owner, limit + 1, after)
+      const page = rows.slice(0, limit)
+      const last = page.at(-1)
+      return {
+        items: page.map(viewOf),
+        next_cursor: rows.length > limit && last !== undefined ? encodeKeyCursor(last) : null,
+      }
+    },
+
+    /** Revokes a key by id or public id; revoking twice is not an error. */
+    async revoke(actor: Actor, id: string, context: RequestContext = {}): Promise<ApiKeyView> {
+      mayManage(actor)
+      const row = UUID.test(id)
+        ? await store.findById(id)
+        : await store.findByPublicId(id.replace(/^bk_/, ''))
+      if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
+      const revoked = await store.revoke(row.id)
+      if (revoked === undefined) throw accountErrors.API_KEY_NOT_FOUND()
+      cache.delete(row.public_id)
+      // Only this key's entries matter, but they are keyed by the whole key: revocations are rare.
+      verified.clear()
+      if (row.revoked_at === null) {
+        await audit.record({
+          event: 'api_key.revoked',
+          outcome: 'success',
+          actor: actor === 'cli' ? 'cli' : actor.id,
+          subject: row.id,
+          ip: context.ip,
+          requestId: context.requestId,
+          detail: { name: row.name },
+        })
+      }
+      return viewOf(revoked)
+    },
+
+    isEmpty: () => store.isEmpty(),
+    flushLastUsed,
+
+    async close(): Promise<void> {
+      clearInterval(timer)
+      await flushLastUsed().catch((error: unknown) => {
+        options.onTouchError(error)
+      })
+    },
+  }
+}
+
+export type ApiKeysService = ReturnType<typeof createApiKeysService>
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+function viewOf(row: ApiKeyRow): ApiKeyView {
+  return {
+    id: row.id,
+    prefix: `bk_${row.public_id}`,
+    name: row.name,
+    owner_id: row.owner_id,
+    scopes: row.scopes as Scope[],
+    created_at: row.created_at.toISOString(),
+    expires_at: row.expires_at?.toISOString() ?? null,
+    last_used_at: row.last_used_at?.toISOString() ?? null,
+    revoked_at: row.revoked_at?.toISOString() ?? null,
+  }
+}
+
+function encodeKeyCursor(row: ApiKeyRow): string {
+  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString('base64url')
+}
+
+function decodeKeyCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
+      const createdAt = new Date(parsed[0])
+      if (!Number.isNaN(createdAt.getTime()) && UUID.test(parsed[1])) return { createdAt, id: parsed[1] }
+    }
+  } catch {
+    // fall through to the validation error
+  }
+  throw platformErrors.VALIDATION_FAILED({
+    detail: 'The cursor is not one this API returned.',
+    errors: [{ location: 'query', pointer: '/cursor', message: 'invalid cursor' }],
+  })
+}

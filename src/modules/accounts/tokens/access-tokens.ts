@@ -1,0 +1,92 @@
+// Access tokens: short-lived JWTs (RFC 9068 profile) signed with EdDSA or ES256. Verification pins the
+// algorithms, requires every claim, and resolves the key by kid only among the keyring's keys.
+import { randomUUID } from 'node:crypto'
+import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
+import { isScope, type Scope } from '../../../platform/auth/principal.ts'
+import { ALGORITHMS, type Keyring } from './keyring.ts'
+
+export interface AccessTokenOptions {
+  issuer: string
+  audience: string
+  ttlS: number
+  clockSkewS: number
+}
+
+export interface AccessClaims {
+  sub: string
+  jti: string
+  sid: string
+  /** The user's token version when issued; a later bump (logout-all, password change) kills the token. */
+  ver: number
+  scopes: Scope[]
+  /** Authentication methods: ['pwd'] or ['pwd', 'otp']. */
+  amr: string[]
+  exp: number
+}
+
+const TOKEN_TYPE = 'at+jwt'
+const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf', 'jti', 'scope', 'sid', 'ver']
+
+export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions) {
+  const { issuer, audience, ttlS, clockSkewS } = options
+
+  function resolveKey(header: JWTHeaderParameters) {
+    const entry = header.kid === undefined ? undefined : keyring.verify.get(header.kid)
+    // An unknown kid, or a known kid with another algorithm than its key's, never verifies.
+    if (entry === undefined || entry.alg !== header.alg) throw new joseErrors.JWKSNoMatchingKey()
+    return entry.key
+  }
+
+  return {
+    async sign(
+      claims: Omit<AccessClaims, 'jti' | 'exp'>,
+    ): Promise<{ token: string; jti: string; exp: number }> {
+      const jti = randomUUID()
+      const now = Math.floor(Date.now() / 1000)
+      const exp = now + ttlS
+      const token = await new SignJWT({
+        scope: claims.scopes.join(' '),
+        sid: claims.sid,
+        ver: claims.ver,
+        amr: claims.amr,
+      })
+        .setProtectedHeader({ alg: keyring.signing.alg, kid: keyring.signing.kid, typ: TOKEN_TYPE })
+        .setIssuer(issuer)
+        .setAudience(audience)
+        .setSubject(claims.sub)
+        .setJti(jti)
+        .setIssuedAt(now)
+        .setNotBefore(now)
+        .setExpirationTime(exp)
+        .sign(keyring.signing.key)
+      return { token, jti, exp }
+    },
+
+    /** The claims of a valid token; undefined for any token that fails any check. */
+    async verify(token: string): Promise<AccessClaims | undefined> {
+      try {
+        const { payload } = await jwtVerify(token, resolveKey, {
+          issuer,
+          audience,
+          algorithms: [...ALGORITHMS],
+          typ: TOKEN_TYPE,
+          clockTolerance: clockSkewS,
+          requiredClaims: REQUIRED_CLAIMS,
+        })
+        const { sub, jti, sid, ver, scope, amr, exp } = payload
+        if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') return undefined
+        if (typeof ver !== 'number' || typeof scope !== 'string' || typeof exp !== 'number') return undefined
+        const scopes = scope === '' ? [] : scope.split(' ')
+        if (!scopes.every(isScope)) return undefined
+        const methods = Array.isArray(amr)
+          ? amr.filter((method): method is string => typeof method === 'string')
+          : []
+        return { sub, jti, sid, ver, scopes, amr: methods, exp }
+      } catch {
+        return undefined
+      }
+    },
+  }
+}
+
+export type AccessTokens = ReturnType<typeof createAccessTokens>

@@ -1,0 +1,79 @@
+// The keys that sign and verify access tokens. Production reads them from files (AUTH_JWT_SIGNING_KEY_FILE
+// and AUTH_JWT_PREVIOUS_KEYS_FILE); elsewhere an Ed25519 key is derived from SECRET_KEY, so it survives
+// restarts as long as the secret does. Key ids are RFC 7638 thumbprints: stable, nothing to configure.
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { calculateJwkThumbprint, type JWK } from 'jose'
+import { deriveKey } from '../../../platform/auth/secrets.ts'
+
+export type SigningAlgorithm = 'EdDSA' | 'ES256'
+export const ALGORITHMS: readonly SigningAlgorithm[] = ['EdDSA', 'ES256']
+
+export type PublicJwk = JWK & { kid: string; alg: SigningAlgorithm; kty: string }
+
+export interface VerifyKey {
+  kid: string
+  alg: SigningAlgorithm
+  key: KeyObject
+  jwk: PublicJwk
+}
+
+export interface Keyring {
+  signing: { kid: string; alg: SigningAlgorithm; key: KeyObject }
+  /** Current and previous public keys by kid. */
+  verify: ReadonlyMap<string, VerifyKey>
+  /** The JSON Web Key Set published at /.well-known/jwks.json. */
+  jwks: { keys: PublicJwk[] }
+}
+
+export interface KeyringSource {
+  signingKeyFile: string | undefined
+  previousKeysFile: string | undefined
+  secretKey: string
+}
+
+/** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows it. */
+const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
+
+export function algorithmOf(key: KeyObject): SigningAlgorithm {
+  if (key.asymmetricKeyType === 'ed25519') return 'EdDSA'
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256'
+  throw new Error(`unsupported signing key type ${String(key.asymmetricKeyType)}: use Ed25519 or P-256`)
+}
+
+function pemBlocks(text: string): string[] {
+  return text.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? []
+}
+
+async function verifyKeyOf(publicKey: KeyObject): Promise<VerifyKey> {
+  const alg = algorithmOf(publicKey)
+  const exported = publicKey.export({ format: 'jwk' }) as JWK & { kty: string }
+  const kid = await calculateJwkThumbprint(exported, 'sha256')
+  return { kid, alg, key: publicKey, jwk: { ...exported, kid, alg, use: 'sig' } }
+}
+
+export async function loadKeyring(source: KeyringSource): Promise<Keyring> {
+  const privateKey =
+    source.signingKeyFile === undefined
+      ? createPrivateKey({
+          key: Buffer.concat([ED25519_PKCS8_PREFIX, deriveKey(source.secretKey, 'jwt-signing-ed25519')]),
+          format: 'der',
+          type: 'pkcs8',
+        })
+      : createPrivateKey(readFileSync(source.signingKeyFile, 'utf8'))
+  const current = await verifyKeyOf(createPublicKey(privateKey))
+  const verify = new Map<string, VerifyKey>([[current.kid, current]])
+  if (source.previousKeysFile !== undefined) {
+    const blocks = pemBlocks(readFileSync(source.previousKeysFile, 'utf8'))
+    if (blocks.length === 0) throw new Error('AUTH_JWT_PREVIOUS_KEYS_FILE holds no PEM key')
+    for (const pem of blocks) {
+      const previous = await verifyKeyOf(createPublicKey(pem))
+      verify.set(previous.kid, previous)
+    }
+  }
+  return {
+    signing: { kid: current.kid, alg: current.alg, key: privateKey },
+    verify,
+    jwks: { keys: [...verify.values()].map((entry) => entry.jwk) },
+  }
+}
