@@ -2,10 +2,12 @@
 // and the check that a create answer is that body stored as a new plan. Imported by the load generator
 // too, so it imports nothing heavy.
 import { isDeepStrictEqual } from 'node:util'
-import { ANONYMOUS } from '../src/platform/auth/principal.ts'
 
-/** The owner of every plan here: Bulwark has no authentication yet, so its callers are all anonymous. */
-export const PLAN_OWNER = ANONYMOUS.id
+/**
+ * The owner of every plan here: the owner of the run's API key (bench/targets.ts), so Bulwark shows that
+ * key the seeded plan and stores its creates under this owner; the comparison servers use it as is.
+ */
+export const PLAN_OWNER = 'bench'
 
 /** Every column given, timestamps included, so the expected body is known before any server runs. */
 export const SEEDED_PLAN = {

@@ -15,7 +15,13 @@ import * as report from './report.ts'
 import { checkAnswer, waitUntilListening, type ExpectedBody } from './responses.ts'
 import { createScenarios, type Scenario, type ScenarioName } from './scenarios.ts'
 import { computeRatios, findInvalid, summarize, type Row } from './summary.ts'
-import { createTargets, type Target } from './targets.ts'
+import {
+  createApiKey,
+  createBulwarkSecrets,
+  createTargets,
+  type BulwarkSecrets,
+  type Target,
+} from './targets.ts'
 import { measureWindow, type WindowPlace } from './window.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -142,10 +148,17 @@ async function measureScenario(
   return rows
 }
 
-async function measureAll(database: BenchDatabase, scenarios: readonly Scenario[], options: RunOptions) {
+async function measureAll(
+  database: BenchDatabase,
+  secrets: BulwarkSecrets,
+  scenarios: readonly Scenario[],
+  options: RunOptions,
+) {
   const servers: Running[] = []
   try {
-    for (const target of createTargets(database.url)) servers.push(await startServer(target, scenarios))
+    for (const target of createTargets(database.url, secrets)) {
+      servers.push(await startServer(target, scenarios))
+    }
     const rows: Row[] = []
     for (const scenario of scenarios)
       rows.push(...(await measureScenario(scenario, servers, database, options)))
@@ -180,14 +193,20 @@ async function collectMeta(
   }
 }
 
-/** Opens the bench database, measures every scenario on it, and drops it whatever happens. */
-async function measureOnFreshDatabase(options: RunOptions, scenarios: readonly Scenario[]) {
+/**
+ * Opens the bench database, creates the API key every request carries on it, measures every scenario,
+ * and drops the database whatever happens.
+ */
+async function measureOnFreshDatabase(options: RunOptions) {
   const database = await openBenchDatabase()
+  const secrets = createBulwarkSecrets()
   try {
+    const scenarios = createScenarios(await createApiKey(ROOT, database.url, secrets))
     const meta = await collectMeta(options, scenarios, database)
     console.log(report.formatHeader(meta))
-    return { meta, rows: await measureAll(database, scenarios, options) }
+    return { meta, rows: await measureAll(database, secrets, scenarios, options) }
   } finally {
+    secrets.remove()
     await database.close()
     await dropBenchDatabase()
   }
@@ -196,10 +215,9 @@ async function measureOnFreshDatabase(options: RunOptions, scenarios: readonly S
 async function main() {
   installCleanup()
   const options = readOptions()
-  const scenarios = createScenarios()
   const startedAt = performance.now()
 
-  const { meta, rows } = await measureOnFreshDatabase(options, scenarios)
+  const { meta, rows } = await measureOnFreshDatabase(options)
   const summaries = summarize(rows)
   const ratios = computeRatios(rows)
   const elapsedS = Math.round((performance.now() - startedAt) / 1000)

@@ -1,5 +1,6 @@
 // The four requests every server answers, with the status and body each must return: two computed by
-// the math modules, two against PostgreSQL (the seeded plan, and a create).
+// the math modules, two against PostgreSQL (the seeded plan, and a create). Every request carries the
+// run's API key; only Bulwark checks it, but all three servers get the same request bytes.
 import { fibonacci } from '../src/modules/math/fibonacci.ts'
 import { describe } from '../src/modules/math/statistics.ts'
 import { PLAN_CREATE_BODY, SEEDED_PLAN } from './plans.ts'
@@ -39,9 +40,9 @@ function statisticsValues(count = 100): number[] {
   return values
 }
 
-const JSON_BODY = { 'content-type': 'application/json' }
-
-export function createScenarios(): Scenario[] {
+export function createScenarios(apiKey: string): Scenario[] {
+  const auth = { authorization: `Bearer ${apiKey}` }
+  const json = { ...auth, 'content-type': 'application/json' }
   const values = statisticsValues()
   const statisticsBody = JSON.stringify({ values, quantiles: STATISTICS_QUANTILES })
   const statistics = JSON.parse(JSON.stringify(describe(values, STATISTICS_QUANTILES))) as unknown
@@ -51,7 +52,7 @@ export function createScenarios(): Scenario[] {
       name: 'fibonacci',
       method: 'GET',
       path: `/api/v1/math/fibonacci/${FIBONACCI_N}`,
-      headers: {},
+      headers: auth,
       body: undefined,
       check: { kind: 'exact', expected: { n: FIBONACCI_N, value: fibonacci(FIBONACCI_N).toString() } },
       ...common,
@@ -60,7 +61,7 @@ export function createScenarios(): Scenario[] {
       name: 'statistics',
       method: 'POST',
       path: '/api/v1/math/statistics',
-      headers: JSON_BODY,
+      headers: json,
       body: statisticsBody,
       check: { kind: 'exact', expected: statistics },
       ...common,
@@ -69,7 +70,7 @@ export function createScenarios(): Scenario[] {
       name: 'plans-read',
       method: 'GET',
       path: `/api/v1/plans/${SEEDED_PLAN.id}`,
-      headers: {},
+      headers: auth,
       body: undefined,
       check: { kind: 'exact', expected: SEEDED_PLAN },
       ...common,
@@ -78,7 +79,7 @@ export function createScenarios(): Scenario[] {
       name: 'plans-create',
       method: 'POST',
       path: '/api/v1/plans',
-      headers: JSON_BODY,
+      headers: json,
       body: JSON.stringify(PLAN_CREATE_BODY),
       status: 201,
       check: { kind: 'created-plan' },

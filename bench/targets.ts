@@ -1,5 +1,12 @@
-// The three servers compared, and how each is started: the same Node binary, a clean environment.
-import { randomBytes } from 'node:crypto'
+// The three servers compared, and how each is started: the same Node binary, a clean environment. Also the
+// API key every request carries, created with Bulwark's own CLI before any server starts.
+import { execFile } from 'node:child_process'
+import { generateKeyPairSync, randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { PLAN_OWNER } from './plans.ts'
 
 export const TARGET_IDS = ['bare-http', 'minimal-fastify', 'bulwark'] as const
 export type TargetId = (typeof TARGET_IDS)[number]
@@ -15,14 +22,82 @@ export interface Target {
   logsToStdout: boolean
 }
 
-/** The three servers, all on the database at databaseUrl (see bench/database.ts). */
-export function createTargets(databaseUrl: string): Target[] {
-  // No variable of the caller's shell leaks in; the servers see only what is listed here.
-  const base = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    NODE_ENV: 'production',
-    DATABASE_URL: databaseUrl,
+/** The environment nothing of the caller's shell leaks into: the servers see only what is listed here. */
+function baseEnv(databaseUrl: string) {
+  return { PATH: process.env.PATH ?? '/usr/bin:/bin', NODE_ENV: 'production', DATABASE_URL: databaseUrl }
+}
+
+/**
+ * What production requires of Bulwark, made fresh for one run: SECRET_KEY (which peppers API key digests,
+ * so the `keys create` below and the server must share it) and the Ed25519 key that signs access tokens.
+ */
+export interface BulwarkSecrets {
+  secretKey: string
+  signingKeyFile: string
+  /** Removes the signing key file. */
+  remove(): void
+}
+
+export function createBulwarkSecrets(): BulwarkSecrets {
+  const dir = mkdtempSync(join(tmpdir(), 'bulwark-bench-'))
+  const signingKeyFile = join(dir, 'jwt-ed25519.pem')
+  const { privateKey } = generateKeyPairSync('ed25519')
+  writeFileSync(signingKeyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 })
+  return {
+    secretKey: randomBytes(48).toString('base64'),
+    signingKeyFile,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
   }
+}
+
+/** Bulwark's environment, apart from PORT: the server's, and the CLI's that creates its API key. */
+function bulwarkEnv(databaseUrl: string, secrets: BulwarkSecrets): Record<string, string> {
+  return {
+    ...baseEnv(databaseUrl),
+    HOST: '127.0.0.1',
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    SECRET_KEY: secrets.secretKey,
+    AUTH_JWT_SIGNING_KEY_FILE: secrets.signingKeyFile,
+    DOCS_ENABLED: 'false',
+    CORS_ORIGINS: 'https://bench.example',
+    // The local PostgreSQL has no TLS; on loopback that is no exposure. Explicit, as production requires.
+    DB_SSL: 'disable',
+    // bench/database.ts has migrated already; this only finds nothing pending, as a restart would.
+    MIGRATE_ON_START: 'true',
+    // A developer's .env in the working directory must not change what is measured.
+    ENV_FILE: '/dev/null',
+  }
+}
+
+/** The scopes the four scenarios need, and no more: an ordinary client's key, not an admin one. */
+const BENCH_KEY_SCOPES = 'math:read,plans:read,plans:write'
+
+/**
+ * Creates the API key of the run with `bulwark keys create` on the (migrated) bench database, owned by
+ * PLAN_OWNER so it sees the seeded plan, and returns it. Production never creates a key at start.
+ */
+export async function createApiKey(
+  root: string,
+  databaseUrl: string,
+  secrets: BulwarkSecrets,
+): Promise<string> {
+  const args = ['dist/main.js', 'keys', 'create', '--name', 'bench', '--scopes', BENCH_KEY_SCOPES]
+  const { stdout } = await promisify(execFile)(process.execPath, [...args, '--owner', PLAN_OWNER], {
+    cwd: root,
+    env: bulwarkEnv(databaseUrl, secrets),
+    timeout: 30_000,
+  })
+  const key = stdout.split('\n', 1)[0] ?? ''
+  if (!/^bk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/.test(key)) {
+    throw new Error(`bulwark keys create printed no key:\n${stdout}`)
+  }
+  return key
+}
+
+/** The three servers, all on the database at databaseUrl (see bench/database.ts); Bulwark with secrets. */
+export function createTargets(databaseUrl: string, secrets: BulwarkSecrets): Target[] {
+  const base = baseEnv(databaseUrl)
   return [
     {
       id: 'bare-http',
@@ -42,21 +117,7 @@ export function createTargets(databaseUrl: string): Target[] {
       id: 'bulwark',
       label: 'Bulwark',
       args: ['dist/main.js', 'serve'],
-      env: {
-        ...base,
-        HOST: '127.0.0.1',
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'info',
-        SECRET_KEY: randomBytes(48).toString('base64'),
-        DOCS_ENABLED: 'false',
-        CORS_ORIGINS: 'https://bench.example',
-        // The local PostgreSQL has no TLS; on loopback that is no exposure. Explicit, as production requires.
-        DB_SSL: 'disable',
-        // bench/database.ts has migrated already; this only finds nothing pending, as a restart would.
-        MIGRATE_ON_START: 'true',
-        // A developer's .env in the working directory must not change what is measured.
-        ENV_FILE: '/dev/null',
-      },
+      env: bulwarkEnv(databaseUrl, secrets),
       logsToStdout: true,
     },
   ]
