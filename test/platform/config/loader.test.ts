@@ -202,6 +202,27 @@ describe('production refusals', () => {
     assert.equal(problems.length, 6, 'three settings, the missing secret, database and signing key')
   })
 
+  it('refuses a cheap scrypt cost and a missing JWT signing key in production', () => {
+    const problems = [
+      ...problemsOf({ ...PRODUCTION, AUTH_SCRYPT_LOG_N: '14' }),
+      ...problemsOf({ ...PRODUCTION, AUTH_JWT_SIGNING_KEY_FILE: '' }),
+    ]
+
+    assert.ok(problems.some((problem) => problem.startsWith('AUTH_SCRYPT_LOG_N: below 17')))
+    assert.ok(problems.some((problem) => problem.startsWith('AUTH_JWT_SIGNING_KEY_FILE: required')))
+  })
+
+  it('keeps password hashing below the libuv thread pool size', () => {
+    assert.match(
+      problemsOf({ AUTH_HASH_CONCURRENCY: '4' })[0] ?? '',
+      /AUTH_HASH_CONCURRENCY: must be below UV_THREADPOOL_SIZE \(4\)/,
+    )
+    assert.deepEqual(problemsOf({ AUTH_HASH_CONCURRENCY: '4', UV_THREADPOOL_SIZE: '8' }), [])
+    assert.deepEqual(problemsOf({ AUTH_LOCKOUT_BASE_S: '60', AUTH_LOCKOUT_MAX_S: '30' }), [
+      'AUTH_LOCKOUT_BASE_S: must not exceed AUTH_LOCKOUT_MAX_S',
+    ])
+  })
+
   it('accepts the same settings outside production', () => {
     const result = loadConfig({
       CORS_ORIGINS: '*',
