@@ -8,20 +8,10 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import pg from 'pg'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
-import { ADMIN_URL, adminQuery } from '../helpers/database.ts'
+import { emptyDatabase } from '../helpers/database.ts'
 import { bearer, isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
 import { planInput } from '../helpers/plans.ts'
 import { TEST_SIGNING_KEY_FILE } from '../helpers/build-app.ts'
-
-/** An empty PostgreSQL database (no migrations), dropped after the test. */
-async function emptyDatabase(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const name = `bulwark_e2e_${Math.random().toString(16).slice(2, 10)}`
-  await adminQuery(`create database ${name}`)
-  t.after(() => adminQuery(`drop database if exists ${name} with (force)`))
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 async function run(args: string[], env: Record<string, string>) {
   const child = spawn(process.execPath, [MAIN, ...args], {

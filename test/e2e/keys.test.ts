@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
-import { ADMIN_URL, adminQuery } from '../helpers/database.ts'
+import { emptyDatabase } from '../helpers/database.ts'
 import { planInput } from '../helpers/plans.ts'
 import { assertProblem } from '../helpers/problem.ts'
 import { bearer, isolatedEnv, MAIN, startServer, type ServerProcess } from '../helpers/server-process.ts'
@@ -17,16 +17,6 @@ import { bearer, isolatedEnv, MAIN, startServer, type ServerProcess } from '../h
 const SECRET_KEY = 'e2e-keys-secret-3f9c1a7b5d2e8f4a6c0b9d1e'
 const KEY = /^bk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/
 const FIRST_KEY_LOG = 'created the first admin API key (printed once on stderr)'
-
-/** An empty PostgreSQL database (no migrations), dropped after the test. */
-async function emptyDatabase(t: { after: (fn: () => Promise<void>) => void }): Promise<string> {
-  const name = `bulwark_e2e_${Math.random().toString(16).slice(2, 10)}`
-  await adminQuery(`create database ${name}`)
-  t.after(() => adminQuery(`drop database if exists ${name} with (force)`))
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${name}`
-  return url.toString()
-}
 
 /** Runs the CLI to completion; stdout and stderr apart (stdout carries only the command's output). */
 async function bulwark(args: string[], env: Record<string, string>) {

@@ -46,6 +46,16 @@ export async function createTestDatabase(
   return { database, config }
 }
 
+/** The URL of an empty PostgreSQL database (no migrations), dropped after the test. */
+export async function emptyDatabase(t: Pick<TestContext, 'after'>): Promise<string> {
+  const name = `bulwark_e2e_${randomBytes(4).toString('hex')}`
+  await adminQuery(`create database ${name}`)
+  t.after(() => adminQuery(`drop database if exists ${name} with (force)`))
+  const url = new URL(ADMIN_URL)
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 /** Runs one statement as the admin user on its own short-lived connection (the bench uses it too). */
 export async function adminQuery(text: string, adminUrl = ADMIN_URL): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl, connectionTimeoutMillis: 5000 })
