@@ -9,7 +9,7 @@ import { decryptSecret, deriveKey, digestOf, encryptSecret } from '../../platfor
 import { createTtlMap } from '../../platform/cache/ttl-map.ts'
 import type { AnyDatabase } from '../../platform/db/database.ts'
 import type { AuthConfig } from '../../platform/config/config.ts'
-import { platformErrors } from '../../platform/errors/catalog.ts'
+import { isUuid } from '../../platform/http/ids.ts'
 import type { RequestContext } from './api-keys/service.ts'
 import { accountErrors } from './errors.ts'
 import { newRecoveryCodes, newTotpSecret, normaliseRecoveryCode, totpStepOf } from './mfa/totp.ts'
@@ -432,8 +432,10 @@ export function createAuthService(database: AnyDatabase, options: AuthServiceOpt
 
     async revokeSession(principal: Principal, sessionId: string, context: ClientContext): Promise<void> {
       const userId = requireUser(principal)
-      if (!(await sessions.revoke(userId, sessionId, 'revoked_by_user')))
+      // A malformed id is as unknown as a missing one: 404 without a query.
+      if (!isUuid(sessionId) || !(await sessions.revoke(userId, sessionId, 'revoked_by_user'))) {
         throw accountErrors.SESSION_NOT_FOUND()
+      }
       await audit.record({
         event: 'auth.session_revoked',
         outcome: 'success',
@@ -529,7 +531,6 @@ export function createAuthService(database: AnyDatabase, options: AuthServiceOpt
     },
 
     jwks: () => options.keyring.jwks,
-    pepper,
   }
 
   async function verifyTokenUncached(token: string): Promise<Principal | undefined> {
@@ -581,12 +582,4 @@ function sessionView(row: SessionRow, current: string | undefined) {
     ip: row.ip,
     current: row.id === current,
   }
-}
-
-/** Validation error for a body field, used by routes for cross-field rules. */
-export function fieldError(pointer: string, message: string) {
-  return platformErrors.VALIDATION_FAILED({
-    detail: message,
-    errors: [{ location: 'body', pointer, message }],
-  })
 }

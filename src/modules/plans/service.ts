@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { platformErrors } from '../../platform/errors/catalog.ts'
+import { isUuid } from '../../platform/http/ids.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts'
 import { planErrors } from './errors.ts'
 import {
@@ -52,12 +53,10 @@ export interface PlansStore {
 /** What If-Match asks for: one version, or '*' for any current one. */
 export type ExpectedVersion = number | '*'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 export function createPlansService(store: PlansStore) {
   /** The plan if it exists and the caller may see it; 404 alike for missing, malformed and foreign ids. */
   async function findVisible(principal: Principal, id: string): Promise<Plan> {
-    const plan = UUID.test(id) ? await store.findById(id.toLowerCase()) : undefined
+    const plan = isUuid(id) ? await store.findById(id.toLowerCase()) : undefined
     if (plan === undefined || !canSee(principal, plan)) {
       throw planErrors.PLAN_NOT_FOUND({ detail: `No plan ${id}` })
     }

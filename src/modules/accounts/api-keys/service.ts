@@ -6,6 +6,7 @@ import { hasScopes, type Principal, type Scope } from '../../../platform/auth/pr
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
 import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
 import { platformErrors } from '../../../platform/errors/catalog.ts'
+import { isUuid } from '../../../platform/http/ids.ts'
 import { accountErrors } from '../errors.ts'
 import { generateKey, parseKey } from './key-format.ts'
 import type { ApiKeyRow, ApiKeysStore } from './repo.ts'
@@ -192,9 +193,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     /** Revokes a key by id or public id; revoking twice is not an error. */
     async revoke(actor: Actor, id: string, context: RequestContext = {}): Promise<ApiKeyView> {
       mayManage(actor)
-      const row = UUID.test(id)
-        ? await store.findById(id)
-        : await store.findByPublicId(id.replace(/^bk_/, ''))
+      const row = isUuid(id) ? await store.findById(id) : await store.findByPublicId(id.replace(/^bk_/, ''))
       if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
       const revoked = await store.revoke(row.id)
       if (revoked === undefined) throw accountErrors.API_KEY_NOT_FOUND()
@@ -229,8 +228,6 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
 
 export type ApiKeysService = ReturnType<typeof createApiKeysService>
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 function viewOf(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
@@ -254,7 +251,7 @@ function decodeKeyCursor(cursor: string): { createdAt: Date; id: string } {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
     if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
       const createdAt = new Date(parsed[0])
-      if (!Number.isNaN(createdAt.getTime()) && UUID.test(parsed[1])) return { createdAt, id: parsed[1] }
+      if (!Number.isNaN(createdAt.getTime()) && isUuid(parsed[1])) return { createdAt, id: parsed[1] }
     }
   } catch {
     // fall through to the validation error
