@@ -9,7 +9,9 @@ import { generateOpenApi } from './cli/openapi.ts'
 import { CONFIG_EXIT_CODE, loadConfig, type Environment, type LoadResult } from './platform/config/loader.ts'
 import { withPersistentDevelopmentSecret } from './platform/config/development-secret.ts'
 import { readEnvironment } from './platform/config/environment.ts'
+import { DataDirLockedError } from './platform/db/data-dir-lock.ts'
 import { serve } from './server/serve.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE } from './server/exit-codes.ts'
 
 const USAGE = `Usage: bulwark <command>
 
@@ -89,5 +91,23 @@ async function main(argv: readonly string[]): Promise<number | undefined> {
   return 2
 }
 
-const code = await main(process.argv.slice(2))
+/** What a command that needs the embedded database can do instead while a server holds it. */
+function throughTheServer(command: string | undefined, url: string | undefined): string {
+  const base = url ?? 'http://127.0.0.1:3000'
+  const auth = '-H "Authorization: Bearer $ADMIN_KEY" -H \'content-type: application/json\''
+  if (command === 'keys') {
+    return `While it runs, manage keys through its API with an admin key, e.g.:\n  curl -X POST ${base}/api/v1/api-keys ${auth} -d '{"name":"me","scopes":["math:read"]}'\n`
+  }
+  if (command === 'users') {
+    return `While it runs, create accounts through its API with an admin key, e.g.:\n  curl -X POST ${base}/api/v1/users ${auth} -d '{"email":"ada@example.com","password":"…","role":"user"}'\n`
+  }
+  return ''
+}
+
+const argv = process.argv.slice(2)
+const code = await main(argv).catch((error: unknown) => {
+  if (!(error instanceof DataDirLockedError)) throw error
+  process.stderr.write(`bulwark: ${error.message}\n${throughTheServer(argv[0], error.holder.url)}`)
+  return DATA_DIR_LOCKED_EXIT_CODE
+})
 if (code !== undefined) process.exitCode = code

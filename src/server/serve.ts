@@ -1,12 +1,18 @@
-// Runs one server process: open the logger, build the app, listen, and shut down gracefully on a signal.
+// Runs one server process: open the logger and the database, build the app, listen, prepare the database
+// (in the background for PostgreSQL) and shut down gracefully on a signal, closing resources newest first.
+import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../platform/config/config.ts'
 import { createLogger } from '../platform/logging/logger.ts'
+import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
 import { createLifecycle } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
-import { buildApp } from '../app.ts'
+import { createDatabase, type Database } from '../platform/db/database.ts'
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
+import { buildApp, type App } from '../app.ts'
 import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
 import { createFirstAdminKey, printFirstAdminKey } from './bootstrap.ts'
-import { openDatabase, StartupRefusal } from './database.ts'
+import { prepareDatabase, prepareInBackground, StartupRefusal } from './database.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE } from './exit-codes.ts'
 
 /** Signals this close to the first are the same signal delivered twice, not a request to hurry. */
 const DUPLICATE_SIGNAL_WINDOW_MS = 250
@@ -20,36 +26,36 @@ export interface ServeOptions {
 export async function serve(config: Readonly<Config>, options: ServeOptions): Promise<void> {
   const { logger, flush } = createLogger(config.log)
   for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
-
-  const lifecycle = createLifecycle()
-  const database = await openDatabase(config, logger).catch(async (error: unknown) => {
-    const refused = error instanceof StartupRefusal
-    logger.fatal({ error }, refused ? error.message : 'cannot open the database')
-    await flush()
-    return process.exit(refused ? CONFIG_EXIT_CODE : 1)
-  })
-  const app = await buildApp(config, { logger, lifecycle, database, version: options.version })
-  // Closed after the listener and every connection: no request can still be using it.
-  app.addHook('onClose', () => database.close())
-  let firstKey: string | undefined
-  try {
-    if (config.env !== 'production') {
-      firstKey = await createFirstAdminKey(app.accounts.apiKeys, database, logger)
-    } else if (await app.accounts.apiKeys.isEmpty()) {
-      logger.warn(
-        'no API key or user exists: create one with `bulwark keys create` or `bulwark users create`',
-      )
-    }
-  } catch (error) {
-    // Pending migrations (MIGRATE_ON_START=false) or an outage: serving (and failing readiness) beats exiting.
-    logger.warn({ error }, 'could not check for a first admin API key')
-  }
-
-  let firstSignalAt: number | undefined
   const exit = async (code: number) => {
     await flush()
     process.exit(code)
   }
+  const fatal = async (error: unknown, message: string, code: number) => {
+    logger.fatal({ error }, message)
+    return exit(code)
+  }
+
+  const lifecycle = createLifecycle()
+  const resources = createCloseRegistry({ log: logger })
+  let database: Database
+  try {
+    database = createDatabase(config.db, logger)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) return fatal(undefined, error.message, DATA_DIR_LOCKED_EXIT_CODE)
+    return fatal(error, 'cannot open the database', 1)
+  }
+  resources.add('database', () => database.close())
+  // The embedded database is local: prepared before listening, and a failure here is final.
+  if (database.backend === 'pglite') {
+    await prepareDatabase(config, database, logger).catch((error: unknown) =>
+      error instanceof StartupRefusal
+        ? fatal(undefined, error.message, CONFIG_EXIT_CODE)
+        : fatal(error, 'cannot prepare the embedded database', 1),
+    )
+  }
+  const app = await buildApp(config, { logger, lifecycle, database, version: options.version })
+
+  let firstSignalAt: number | undefined
   const onSignal = (signal: NodeJS.Signals) => {
     if (firstSignalAt !== undefined) {
       // Under `npm start` a terminal's Ctrl-C reaches node twice (from the TTY and forwarded by npm)
@@ -61,13 +67,16 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     }
     firstSignalAt = performance.now()
     logger.info({ signal }, 'shutdown requested')
-    shutdownGracefully({ app, lifecycle, log: logger }, config.lifecycle).then(
-      () => exit(0),
-      (error: unknown) => {
-        logger.error({ error }, 'shutdown failed')
-        return exit(1)
-      },
-    )
+    shutdownGracefully({ app, lifecycle, log: logger }, config.lifecycle)
+      // The server is closed: no request can still use what it opened.
+      .then(() => resources.closeAll())
+      .then(
+        () => exit(0),
+        (error: unknown) => {
+          logger.error({ error }, 'shutdown failed')
+          return exit(1)
+        },
+      )
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)
@@ -84,10 +93,51 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
   lifecycle.markReady()
   const bound = app.server.address()
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
-  if (firstKey !== undefined) {
-    const host =
-      config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host
-    printFirstAdminKey(firstKey, `http://${host}:${port}`, (text) => process.stderr.write(text))
-  }
+  const host =
+    config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host
+  const baseUrl = `http://${host}:${port}`
+  database.dataDirLock?.setUrl(baseUrl)
   logger.info({ address, port, env: config.env }, 'listening')
+
+  if (database.backend === 'pglite') {
+    await offerFirstAdminKey(config, app, database, logger, baseUrl)
+    return
+  }
+  const preparation = prepareInBackground(config, database, logger)
+  // Stopped before the database closes (registered after it, so closed before it).
+  resources.add('database preparation', () => preparation.stop())
+  preparation.ready.then(
+    () => offerFirstAdminKey(config, app, database, logger, baseUrl),
+    (error: unknown) => {
+      if (error instanceof StartupRefusal) return fatal(undefined, error.message, CONFIG_EXIT_CODE)
+      // Aborted by the shutdown: nothing to do.
+      return undefined
+    },
+  )
+}
+
+/**
+ * Outside production, once the server listens and the database is prepared: with no API key and no user,
+ * create an admin key and print it at once. Production only says how to create one.
+ */
+async function offerFirstAdminKey(
+  config: Readonly<Config>,
+  app: App,
+  database: Database,
+  logger: FastifyBaseLogger,
+  baseUrl: string,
+): Promise<void> {
+  try {
+    if (config.env !== 'production') {
+      const key = await createFirstAdminKey(app.accounts.apiKeys, database, logger)
+      if (key !== undefined) printFirstAdminKey(key, baseUrl, (text) => process.stderr.write(text))
+    } else if (await app.accounts.apiKeys.isEmpty()) {
+      logger.warn(
+        'no API key or user exists: create one with `bulwark keys create` or `bulwark users create`',
+      )
+    }
+  } catch (error) {
+    // Pending migrations (MIGRATE_ON_START=false) or an outage: serving (and failing readiness) beats exiting.
+    logger.warn({ error }, 'could not check for a first admin API key')
+  }
 }

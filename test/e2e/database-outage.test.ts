@@ -1,65 +1,9 @@
 // PostgreSQL stopped under the running server: quick 503s, failing readiness, and recovery without a restart.
 import assert from 'node:assert/strict'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
 import { createPostgresCluster } from '../helpers/postgres-cluster.ts'
-import { assertProblem } from '../helpers/problem.ts'
-import { bearer, startServer, type ServerProcess } from '../helpers/server-process.ts'
-
-interface Reply {
-  statusCode: number
-  headers: Record<string, string>
-  body: string
-  elapsedMs: number
-}
-
-const DATABASE_CODES = ['DATABASE_UNAVAILABLE', 'DATABASE_TIMEOUT']
-/** The deadline a 503 must meet: the 1 s connect timeout plus slack, far below any handler timeout. */
-const OUTAGE_DEADLINE_MS = 3000
-
-/** A GET (or, with a body, a POST); API paths carry the key, the public health endpoints go without. */
-async function send(server: ServerProcess, key: string, path: string, body?: unknown): Promise<Reply> {
-  const started = performance.now()
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      ...(path.startsWith('/api/') ? bearer(key) : {}),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? null : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  })
-  const text = await response.text()
-  return {
-    statusCode: response.status,
-    headers: Object.fromEntries(response.headers),
-    body: text,
-    elapsedMs: performance.now() - started,
-  }
-}
-
-/** Calls `attempt` until it returns a value, or fails after `timeoutMs` with the last reply seen. */
-async function poll<T>(timeoutMs: number, attempt: () => Promise<T | undefined>): Promise<T> {
-  const deadline = performance.now() + timeoutMs
-  for (;;) {
-    const value = await attempt()
-    if (value !== undefined) return value
-    if (performance.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`)
-    await sleep(100)
-  }
-}
-
-/** A 503 from the database layer: the problem body, Retry-After, answered within the deadline. */
-function assertDatabaseUnavailable(reply: Reply, what: string): void {
-  const code = (JSON.parse(reply.body) as { error_code?: string }).error_code ?? ''
-  assert.ok(DATABASE_CODES.includes(code), `${what}: error_code ${code}, body ${reply.body}`)
-  assertProblem(reply, 503, code)
-  assert.match(reply.headers['retry-after'] ?? '', /^[1-9]\d*$/, `${what}: Retry-After`)
-  assert.ok(
-    reply.elapsedMs < OUTAGE_DEADLINE_MS,
-    `${what}: answered after ${Math.round(reply.elapsedMs)} ms, deadline ${OUTAGE_DEADLINE_MS} ms`,
-  )
-}
+import { assertDatabaseUnavailable, poll, send } from '../helpers/replies.ts'
+import { startServer } from '../helpers/server-process.ts'
 
 describe('PostgreSQL outage under the running server', () => {
   it('answers 503 with Retry-After within the connect timeout and fails readiness while PostgreSQL is down, then recovers without a restart', async (t) => {

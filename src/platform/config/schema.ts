@@ -92,7 +92,7 @@ export const VARIABLES = {
     min: 100,
     max: 600_000,
     default: '10000',
-    doc: 'Deadline for a route to answer once the whole request (body included) is received and validated; past it the client gets 503 HANDLER_TIMEOUT (the handler is not interrupted; its late result is discarded). A route may set its own in config.handlerTimeoutMs.',
+    doc: 'Deadline for a request to be answered, counted from its arrival (authentication included) but not the time the client takes to send the body (REQUEST_TIMEOUT_MS bounds that); past it the client gets 503 HANDLER_TIMEOUT, database queries still running for the request are cancelled on the server and new ones are refused. A route may set its own in config.handlerTimeoutMs.',
   },
   COMPRESSION_THRESHOLD_BYTES: {
     group: 'server',

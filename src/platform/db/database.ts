@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.ts'
+import { createCancellablePool } from './cancellable-pool.ts'
+import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
 import { PglitePool } from './pglite-pool.ts'
 
 export type DatabaseBackend = 'postgres' | 'pglite'
@@ -28,6 +30,8 @@ export interface Database {
    * take longer than any request (an index over a large table) or wait long on the migration lock.
    */
   withoutTimeouts<T>(work: (db: AnyDatabase) => Promise<T>): Promise<T>
+  /** The embedded database's DATA_DIR lock (undefined for PostgreSQL and in-memory PGlite). */
+  dataDirLock: DataDirLock | undefined
   close(): Promise<void>
 }
 
@@ -37,7 +41,10 @@ export interface DatabaseLogger {
 
 const DATE_OID = 1082
 
-/** Opens the pool (no connection is made until the first query). */
+/**
+ * Opens the pool (no connection is made until the first query). Embedded PGlite first takes DATA_DIR's
+ * lock: a second process on the same directory gets DataDirLockedError.
+ */
 export function createDatabase(config: DatabaseConfig, log: DatabaseLogger): Database {
   return config.url === undefined
     ? createPgliteDatabase(config)
@@ -75,12 +82,18 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
     query_timeout: config.statementTimeoutMs + 1000,
     idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
   })
+  // pg attaches the whole client to its errors: log their code and message only.
+  const logConnectionError = (error: Error & { code?: string }, message: string) =>
+    log.warn({ error: { code: error.code, message: error.message } }, message)
   // An idle client losing its connection emits here; unhandled, it would crash the process.
-  // pg attaches the whole client to the error: log its code and message only.
   pool.on('error', (error: Error & { code?: string }) =>
-    log.warn({ error: { code: error.code, message: error.message } }, 'idle database connection failed'),
+    logConnectionError(error, 'idle database connection failed'),
   )
-  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
+  const cancellable = createCancellablePool(pool, {
+    cancelTimeoutMs: config.connectTimeoutMs,
+    onConnectionError: logConnectionError,
+  })
+  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: cancellable }) })
   return {
     db,
     backend: 'postgres',
@@ -116,6 +129,7 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
         await unbounded.destroy()
       }
     },
+    dataDirLock: undefined,
     close: () => db.destroy(),
   }
 }
@@ -128,8 +142,16 @@ function createTypeParsers(): pg.CustomTypesConfig {
 }
 
 function createPgliteDatabase(config: DatabaseConfig): Database {
-  if (!config.dataDir.startsWith('memory://')) mkdirSync(config.dataDir, { recursive: true })
-  const pool = new PglitePool(config.dataDir, config.connectTimeoutMs)
+  const inMemory = config.dataDir.startsWith('memory://')
+  if (!inMemory) mkdirSync(config.dataDir, { recursive: true })
+  const lock = inMemory ? undefined : lockDataDir(config.dataDir)
+  let pool: PglitePool
+  try {
+    pool = new PglitePool(config.dataDir, config.connectTimeoutMs)
+  } catch (error) {
+    lock?.release()
+    throw error
+  }
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
   return {
     db,
@@ -139,7 +161,14 @@ function createPgliteDatabase(config: DatabaseConfig): Database {
       await raceAbort(sql`select 1`.execute(db), signal)
     },
     withoutTimeouts: (work) => work(db),
-    close: () => db.destroy(),
+    dataDirLock: lock,
+    async close() {
+      try {
+        await db.destroy()
+      } finally {
+        lock?.release()
+      }
+    },
   }
 }
 

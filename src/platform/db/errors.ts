@@ -1,6 +1,7 @@
 // Driver errors the client can act on: the database is unreachable or too slow → 503 with Retry-After.
 import { AppError, createErrorFactories, type ErrorCatalog } from '../errors/app-error.ts'
 import { platformErrors } from '../errors/catalog.ts'
+import { DeadlineExceededError } from '../context/deadline-scope.ts'
 
 export const DATABASE_ERRORS = {
   DATABASE_UNAVAILABLE: {
@@ -35,6 +36,8 @@ const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']
 const UNSTORABLE_TEXT_STATES = new Set(['22021', '22P05'])
 /** query_canceled: statement_timeout fired. */
 const TIMEOUT_STATE = '57014'
+/** undefined_table: the schema is not migrated yet (MIGRATE_ON_START=false, or start-up still migrating). */
+const NOT_MIGRATED_STATE = '42P01'
 /** pg's own messages for a pool that could not hand out a connection in time, or a dropped one. */
 const UNAVAILABLE_MESSAGES = [
   'timeout exceeded when trying to connect',
@@ -46,10 +49,20 @@ const UNAVAILABLE_MESSAGES = [
 /** The AppError for a driver error that means "try again later", or undefined for anything else. */
 export function translateDatabaseError(error: unknown): AppError | undefined {
   if (!(error instanceof Error) || error instanceof AppError) return undefined
+  // Only a request whose deadline already answered 503 meets this; the late error is for the log.
+  if (error instanceof DeadlineExceededError) {
+    return platformErrors.HANDLER_TIMEOUT({ headers: { 'retry-after': '1' }, cause: error })
+  }
   const { code } = error as { code?: unknown }
   const retry = { headers: { 'retry-after': '2' }, cause: error }
   if (typeof code === 'string') {
     if (code === TIMEOUT_STATE) return databaseErrors.DATABASE_TIMEOUT(retry)
+    if (code === NOT_MIGRATED_STATE) {
+      return databaseErrors.DATABASE_UNAVAILABLE({
+        ...retry,
+        detail: 'The database schema is not migrated yet',
+      })
+    }
     if (UNSTORABLE_TEXT_STATES.has(code)) {
       return platformErrors.VALIDATION_FAILED({
         detail: 'A text value contains a character that cannot be stored',

@@ -1,5 +1,6 @@
 // The request pipeline's own hooks, one per phase: onRequest (request id, security headers, CORS,
-// draining, start of the access line), preHandler (the handler deadline) and onResponse (access line).
+// draining, start of the access line and of the request deadline), preHandler (back into the deadline's
+// scope after body parsing) and onResponse (access line).
 // One consolidated hook per phase instead of one per concern: each hook costs time on every request.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -9,7 +10,7 @@ import type { Lifecycle } from '../lifecycle/state.ts'
 import type { CorsPolicy } from '../security/cors.ts'
 import type { HeaderSet } from '../security/headers.ts'
 import { markRequestStart, writeAccessLine } from '../logging/access-log.ts'
-import { clearDeadline, startDeadline } from './deadline.ts'
+import { clearDeadline, resumeDeadlineScope, startDeadline } from './deadline.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import './route-config.ts'
 
@@ -17,7 +18,7 @@ export interface HttpOptions {
   securityHeaders: HeaderSet
   cors: CorsPolicy
   lifecycle: Lifecycle
-  /** Default deadline of a route (HANDLER_TIMEOUT_MS); a route's config.handlerTimeoutMs overrides it. */
+  /** Default deadline of a request (HANDLER_TIMEOUT_MS); a route's config.handlerTimeoutMs overrides it. */
   handlerTimeoutMs: number
   /** Requests slower than this are logged as warnings (SLOW_REQUEST_MS). */
   slowRequestMs: number
@@ -26,10 +27,15 @@ export interface HttpOptions {
 async function http(app: FastifyInstance, options: HttpOptions) {
   const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs } = options
   app.decorateRequest('deadline', null)
+  app.decorateRequest('deadlineScope', null)
   app.decorateRequest('socketBytesAtStart', 0)
 
   app.addHook('onRequest', (request, reply, done) => {
     markRequestStart(request)
+    // Authentication (the next onRequest hook) and the handler run inside the deadline's scope.
+    const next = () => {
+      startDeadline(request, reply, request.routeOptions.config.handlerTimeoutMs ?? handlerTimeoutMs, done)
+    }
     reply.headers(securityHeaders)
     reply.header(REQUEST_ID_HEADER, request.id)
     // While draining, every response asks the client to reconnect elsewhere.
@@ -44,7 +50,7 @@ async function http(app: FastifyInstance, options: HttpOptions) {
 
     const origin = request.headers.origin
     if (origin === undefined) {
-      done()
+      next()
       return
     }
     const preflightMethod = request.headers['access-control-request-method']
@@ -63,13 +69,11 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     }
     const headers = cors.responseHeaders(origin)
     if (headers !== undefined) reply.headers(headers)
-    done()
+    next()
   })
 
-  // The deadline starts once the body is in: receiving it is bounded by REQUEST_TIMEOUT_MS (408).
-  app.addHook('preHandler', (request, reply, done) => {
-    startDeadline(request, reply, request.routeOptions.config.handlerTimeoutMs ?? handlerTimeoutMs)
-    done()
+  app.addHook('preHandler', (request, _reply, done) => {
+    resumeDeadlineScope(request, done)
   })
 
   app.addHook('onResponse', (request, reply, done) => {
