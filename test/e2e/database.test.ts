@@ -21,7 +21,10 @@ async function run(args: string[], env: Record<string, string>) {
   let stdout = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
   child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  // A command that should have exited but serves instead (a regression) fails the test rather than hang it.
+  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
   const [code] = (await once(child, 'exit')) as [number | null]
+  clearTimeout(killer)
   return { code, stdout }
 }
 
@@ -141,5 +144,50 @@ describe('bulwark serve with a database', () => {
     const warning = await server.waitForLog((line) => String(line.message).startsWith('connection budget:'))
 
     assert.equal(warning.level, 'warn')
+  })
+})
+
+describe('one process per embedded DATA_DIR', () => {
+  it('refuses a second server and the CLI while a server holds it, and restarts after SIGKILL with data kept', async (t) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-data-'))
+    const env = { DATA_DIR: dataDir }
+    const first = await startServer(t, env)
+    const key = await first.adminKey()
+    const created = await fetch(`${first.baseUrl}/api/v1/plans`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(key) },
+      body: JSON.stringify(planInput({ title: 'Acknowledged once' })),
+    })
+    assert.equal(created.status, 201)
+    const plan = (await created.json()) as { id: string }
+
+    // With SECRET_KEY set, as in a real .env: no development-secret warning before the refusal.
+    const secret = { SECRET_KEY: 'e2e-lock-secret-7c1f3a9b5d2e8f4a6c0b9d1e' }
+    const second = await run(['serve'], {
+      NODE_ENV: 'test',
+      PORT: '0',
+      LOG_FORMAT: 'json',
+      DATA_DIR: dataDir,
+      ...secret,
+    })
+    const keys = await run(['keys', 'create', '--name', 'beside', '--scopes', 'math:read'], {
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      ...secret,
+    })
+    first.child.kill('SIGKILL')
+    await first.exited
+    const third = await startServer(t, env)
+    const fetched = await fetch(`${third.baseUrl}/api/v1/plans/${plan.id}`, { headers: bearer(key) })
+
+    const inUse = `DATA_DIR ${dataDir} is in use by another Bulwark process \\(pid ${first.child.pid}, serving ${first.baseUrl}\\)`
+    assert.equal(second.code, 75, second.stdout)
+    assert.equal(second.stdout.trim().split('\n').length, 1, second.stdout)
+    assert.match(second.stdout, new RegExp(inUse))
+    assert.equal(keys.code, 75, keys.stdout)
+    assert.match(keys.stdout, new RegExp(`^bulwark: ${inUse}`))
+    assert.ok(keys.stdout.includes(`curl -X POST ${first.baseUrl}/api/v1/api-keys`), keys.stdout)
+    assert.equal(fetched.status, 200)
+    assert.equal(((await fetched.json()) as { title: string }).title, 'Acknowledged once')
   })
 })

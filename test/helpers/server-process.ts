@@ -112,7 +112,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     return waitFor(() => BANNER_KEY.exec(stderr)?.[1], 'first-start admin key on stderr', timeoutMs)
   }
 
-  const listening = await waitForLog((line) => line.message === 'listening')
+  const listening = await waitForLog((line) => line.message === 'listening', 30_000)
   const port = listening.port as number
   return {
     child,
