@@ -6,11 +6,12 @@ import { SignJWT, calculateJwkThumbprint, type JWK } from 'jose'
 import { registerAndLogin } from '../../helpers/accounts.ts'
 import { buildTestApp, TEST_SIGNING_KEY_FILE } from '../../helpers/build-app.ts'
 import { assertProblem } from '../../helpers/problem.ts'
+import { generateSigningKeyFile } from '../../helpers/signing-keys.ts'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const P256_FILE = new URL('../../fixtures/jwt-p256.pem', import.meta.url).pathname
+const P256_FILE = generateSigningKeyFile('p256')
 
 /** The negative JWT suite: every token below must answer 401 CREDENTIALS_INVALID. */
 describe('access token verification', () => {
