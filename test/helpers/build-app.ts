@@ -11,9 +11,13 @@ import { REDACT_PATHS } from '../../src/platform/logging/logger.ts'
 import { createDatabase, type Database } from '../../src/platform/db/database.ts'
 import { migrateDatabase } from '../../src/platform/db/migrator.ts'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
+import { generateSigningKeyFile } from './signing-keys.ts'
 
-/** An Ed25519 key for tests that run with NODE_ENV=production (which requires a signing key file). */
-export const TEST_SIGNING_KEY_FILE = new URL('../fixtures/jwt-ed25519.pem', import.meta.url).pathname
+/**
+ * An Ed25519 key for tests that run with NODE_ENV=production (which requires a signing key file),
+ * generated for this test process: production refuses the committed ones.
+ */
+export const TEST_SIGNING_KEY_FILE = generateSigningKeyFile('ed25519')
 
 export interface TestApp {
   /**

@@ -5,6 +5,7 @@ import { parseCookie, stringifySetCookie, type SetCookie } from 'cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { authErrors } from '../../platform/auth/errors.ts'
 import { digestsEqual } from '../../platform/auth/secrets.ts'
+import { CACHE_CONTROL } from '../../platform/http/cache-control.ts'
 import type { ApiKeysService } from './api-keys/service.ts'
 import { accountErrors } from './errors.ts'
 import {
@@ -85,13 +86,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
 
   /** In cookie mode the tokens travel only in HttpOnly cookies, never in a body a script could read. */
   function sendTokens(reply: FastifyReply, pair: TokenPair, status: number) {
-    if (!cookies) return reply.code(status).header('cache-control', 'no-store').send(pair)
+    if (!cookies) return reply.code(status).send(pair)
     setCookies(reply, pair)
     const { token_type, expires_in, refresh_expires_in, session_id, csrf_token } = pair
-    return reply
-      .code(status)
-      .header('cache-control', 'no-store')
-      .send({ token_type, expires_in, refresh_expires_in, session_id, csrf_token })
+    return reply.code(status).send({ token_type, expires_in, refresh_expires_in, session_id, csrf_token })
   }
 
   app.post(
@@ -202,7 +200,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.get(
     '/me',
     {
-      config: { auth: USER_ONLY },
+      config: { auth: USER_ONLY, cacheControl: CACHE_CONTROL.noStore },
       schema: { tags, summary: 'The logged-in user', response: { 200: UserSchema } },
     },
     async (request) => auth.me(request.principal),
@@ -211,7 +209,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.get(
     '/sessions',
     {
-      config: { auth: { principals: ['user'] } },
+      config: { auth: { principals: ['user'] }, cacheControl: CACHE_CONTROL.noStore },
       schema: { tags, summary: 'Active sessions of the account', response: { 200: SessionListSchema } },
     },
     async (request) => auth.listSessions(request.principal),
@@ -239,8 +237,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         response: { 200: TotpEnrolmentSchema },
       },
     },
-    async (request, reply) =>
-      reply.header('cache-control', 'no-store').send(await auth.enrolTotp(request.principal)),
+    async (request) => auth.enrolTotp(request.principal),
   )
 
   app.post(
@@ -254,10 +251,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         response: { 200: RecoveryCodesSchema },
       },
     },
-    async (request, reply) =>
-      reply
-        .header('cache-control', 'no-store')
-        .send(await auth.confirmTotp(request.principal, request.body.totp_code, contextOf(request))),
+    async (request) => auth.confirmTotp(request.principal, request.body.totp_code, contextOf(request)),
   )
 
   app.post(
@@ -314,17 +308,14 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService;
     },
     async (request, reply) => {
       const { key, apiKey } = await apiKeys.create(request.principal, request.body, contextOf(request))
-      return reply
-        .code(201)
-        .header('cache-control', 'no-store')
-        .header('location', `${prefix}/${apiKey.id}`)
-        .send({ key, api_key: apiKey })
+      return reply.code(201).header('location', `${prefix}/${apiKey.id}`).send({ key, api_key: apiKey })
     },
   )
 
   app.get(
     '/',
     {
+      config: { cacheControl: CACHE_CONTROL.noStore },
       schema: {
         tags,
         summary: 'List API keys (your own; admins see all), newest first',
@@ -353,7 +344,8 @@ export const jwksRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
   app.get(
     '/.well-known/jwks.json',
     {
-      config: { public: true },
+      // Public keys, the same for everyone; a verifier may keep them a few minutes (rotation overlaps 15).
+      config: { public: true, cacheControl: 'public, max-age=300' },
       schema: {
         tags: ['auth'],
         summary: 'Public keys that verify access tokens (current and previous)',
@@ -361,6 +353,6 @@ export const jwksRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
         response: { 200: JwksSchema },
       },
     },
-    async (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(auth.jwks()),
+    async () => auth.jwks(),
   )
 }

@@ -1,5 +1,6 @@
 // Opaque keyset cursors: the sort they belong to, the last row's sort value and id, base64url JSON.
 import { platformErrors } from '../../platform/errors/catalog.ts'
+import { isUuid } from '../../platform/http/ids.ts'
 import { sortKeyOf, type PlanSort } from './schemas.ts'
 
 export interface Cursor {
@@ -9,10 +10,19 @@ export interface Cursor {
   id: string
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
-const VALUE_BY_KEY = {
-  created_at: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
-  start_date: /^\d{4}-\d{2}-\d{2}$/,
+/**
+ * The cursor's value reaches SQL as ::timestamptz or ::date, so it must be a real instant (or day) from
+ * year 1 on, spelled exactly as this API writes it: a forged "2026-02-30" is a 422, not a failed cast.
+ */
+const IS_VALUE_BY_KEY = {
+  created_at: (value: string) =>
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value) && isRealInstant(value),
+  start_date: (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value) && isRealInstant(`${value}T00:00:00.000Z`),
+}
+
+function isRealInstant(text: string): boolean {
+  const time = Date.parse(text)
+  return !Number.isNaN(time) && !text.startsWith('0000') && new Date(time).toISOString() === text
 }
 
 export function encodeCursor(cursor: Cursor): string {
@@ -31,12 +41,7 @@ export function decodeCursor(text: string, sort: PlanSort): Cursor {
   const [cursorSort, value, id] = parsed as unknown[]
   if (cursorSort !== sort) throw invalidCursor('belongs to another sort order; start again without a cursor')
   const key = sortKeyOf(sort)
-  if (
-    typeof value !== 'string' ||
-    !VALUE_BY_KEY[key].test(value) ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
+  if (typeof value !== 'string' || !IS_VALUE_BY_KEY[key](value) || typeof id !== 'string' || !isUuid(id)) {
     throw invalidCursor('is not a cursor this API issued')
   }
   return { sort, value, id }

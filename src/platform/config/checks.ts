@@ -1,6 +1,7 @@
 // Cross-setting rules and the production refusals: an insecure production setting stops the start.
 import { isIP } from 'node:net'
 import { SHUTDOWN_CLOSE_MARGIN_MS, type Config } from './config.ts'
+import { publishedKeyProblem } from './published-keys.ts'
 
 export interface CheckResult {
   problems: string[]
@@ -89,6 +90,15 @@ function checkProductionSafety(config: Config): string[] {
     refusals.push(
       'AUTH_JWT_SIGNING_KEY_FILE: required; access tokens must be signed by a key that is managed (and rotated) as a file',
     )
+  }
+  // A key that verifies tokens is as dangerous as one that signs them, when its private half is public.
+  const keyFiles = {
+    AUTH_JWT_SIGNING_KEY_FILE: config.auth.signingKeyFile,
+    AUTH_JWT_PREVIOUS_KEYS_FILE: config.auth.previousKeysFile,
+  }
+  for (const [variable, file] of Object.entries(keyFiles)) {
+    const problem = file === undefined ? undefined : publishedKeyProblem(variable, file)
+    if (problem !== undefined) refusals.push(problem)
   }
   if (config.auth.scryptLogN < 17) {
     refusals.push(

@@ -194,7 +194,7 @@ export const VARIABLES = {
     group: 'auth',
     type: 'string',
     default: '',
-    doc: 'PEM (PKCS#8) private key that signs access tokens: Ed25519 (EdDSA) or P-256 (ES256). Required in production; unset elsewhere, an Ed25519 key is derived from SECRET_KEY. Generate with `openssl genpkey -algorithm ed25519`.',
+    doc: 'PEM (PKCS#8) private key that signs access tokens: Ed25519 (EdDSA) or P-256 (ES256). Required in production, which refuses any key published in the Bulwark repository (its test fixtures); unset elsewhere, an Ed25519 key is derived from SECRET_KEY. Generate with `openssl genpkey -algorithm ed25519`.',
   },
   AUTH_JWT_PREVIOUS_KEYS_FILE: {
     group: 'auth',

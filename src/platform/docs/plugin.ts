@@ -5,6 +5,7 @@ import swagger from '@fastify/swagger'
 import type { OpenAPIV3 } from 'openapi-types'
 import swaggerUi from '@fastify/swagger-ui'
 import type { ErrorCatalog } from '../errors/app-error.ts'
+import { CACHE_CONTROL, cacheControlOf } from '../http/cache-control.ts'
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.ts'
 import { createProblemSchema, describeErrorCodes, PROBLEM_SCHEMA_ID } from './problem-schema.ts'
 
@@ -56,6 +57,22 @@ const SECURITY_SCHEMES: Record<string, OpenAPIV3.SecuritySchemeObject> = {
     description: 'Browser mode (AUTH_COOKIES=true): unsafe methods also need X-CSRF-Token.',
   },
 }
+/** How responses may be cached: the policy of platform/http/cache-control.ts, for readers of the document. */
+const CACHING = [
+  'Every response carries `Cache-Control`, documented per response:',
+  `\`${CACHE_CONTROL.noStore}\` for credentials (tokens, API keys), the account (me, sessions), every error,`,
+  'every public endpoint (login, health) and every POST, PATCH and DELETE;',
+  `\`${CACHE_CONTROL.privateRevalidate}\` for other authenticated reads (a private cache revalidates with the ETag);`,
+  '`public, max-age=300` for the public keys at /.well-known/jwks.json.',
+].join(' ')
+
+/** The Cache-Control header of a documented response. */
+function cacheControlHeader(value: string) {
+  return {
+    'Cache-Control': { type: 'string', const: value, description: 'How a cache may keep this response.' },
+  }
+}
+
 const AUTHENTICATED: Record<string, string[]>[] = [
   { bearerAuth: [] },
   { apiKeyHeader: [] },
@@ -69,6 +86,7 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
     content: {
       [PROBLEM_CONTENT_TYPE.split(';')[0] as string]: { schema: { $ref: `${PROBLEM_SCHEMA_ID}#` } },
     },
+    headers: cacheControlHeader(CACHE_CONTROL.noStore),
   })
 
   await app.register(swagger, {
@@ -77,7 +95,7 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
       info: {
         title: options.title,
         version: options.version,
-        description: `${options.description}\n\n## Error codes\n\n${describeErrorCodes(options.errorCatalogs)}`,
+        description: `${options.description}\n\n## Caching\n\n${CACHING}\n\n## Error codes\n\n${describeErrorCodes(options.errorCatalogs)}`,
       },
       tags: [
         { name: 'math', description: 'Safe, bounded computation' },
@@ -113,9 +131,16 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
           response[status] = problemResponse(description)
         }
       }
-      const own = (schema as { response?: Record<string, unknown> } | undefined)?.response ?? {}
+      const own = (schema as { response?: Record<string, object> } | undefined)?.response ?? {}
+      // Successful responses carry the route's Cache-Control; errors are no-store (problemResponse).
+      const successHeaders = cacheControlHeader(cacheControlOf(route.method, route.config))
+      for (const [status, definition] of Object.entries(own)) {
+        const isError = /^[45]/.test(status)
+        const headers = isError ? cacheControlHeader(CACHE_CONTROL.noStore) : successHeaders
+        response[status] = { ...definition, headers }
+      }
       const security = isPublic ? [] : AUTHENTICATED
-      return { schema: { ...schema, security, response: { ...response, ...own } }, url }
+      return { schema: { ...schema, security, response }, url }
     },
   })
 

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import FindMyWay, { type HTTPMethod } from 'find-my-way'
+import { CACHE_CONTROL } from '../http/cache-control.ts'
 import type { AppError } from './app-error.ts'
 import { platformErrors } from './catalog.ts'
 import { problemBodyOf, PROBLEM_CONTENT_TYPE } from './problem.ts'
@@ -33,6 +34,8 @@ export function sendProblem(
   const instance = request.url.split('?', 1)[0]
   const body = problemBodyOf(error, { requestId: request.id, instance, errorId, detail: options.detail })
   request.problem = { error_id: errorId, error_code: error.code }
+  // An error is about this request at this moment: never stored, whatever the route would allow.
+  reply.header('cache-control', CACHE_CONTROL.noStore)
   if (error.headers !== undefined) reply.headers(error.headers)
   return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body))
 }

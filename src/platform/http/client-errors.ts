@@ -6,6 +6,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import { PLATFORM_ERRORS } from '../errors/catalog.ts'
 import { problemBodyOf, PROBLEM_CONTENT_TYPE } from '../errors/problem.ts'
 import { AppError } from '../errors/app-error.ts'
+import { CACHE_CONTROL } from './cache-control.ts'
 
 type ParserErrorCode = 'REQUEST_TIMEOUT' | 'HEADERS_TOO_LARGE' | 'PAYLOAD_TOO_LARGE' | 'BAD_REQUEST'
 
@@ -25,6 +26,7 @@ export function clientErrorResponse(errorCode: string | undefined, now = new Dat
     `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status] ?? 'Bad Request'}\r\n` +
     `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
     `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+    `Cache-Control: ${CACHE_CONTROL.noStore}\r\n` +
     'Connection: close\r\n\r\n' +
     body
   )

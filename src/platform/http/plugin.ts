@@ -1,5 +1,5 @@
-// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, CORS,
-// draining, start of the access line and of the request deadline), preHandler (back into the deadline's
+// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, Cache-Control,
+// CORS, draining, start of the access line and of the request deadline), preHandler (back into the deadline's
 // scope after body parsing) and onResponse (access line).
 // One consolidated hook per phase instead of one per concern: each hook costs time on every request.
 import type { FastifyInstance } from 'fastify'
@@ -10,6 +10,7 @@ import type { Lifecycle } from '../lifecycle/state.ts'
 import type { CorsPolicy } from '../security/cors.ts'
 import type { HeaderSet } from '../security/headers.ts'
 import { markRequestStart, writeAccessLine } from '../logging/access-log.ts'
+import { cacheControlOf } from './cache-control.ts'
 import { clearDeadline, resumeDeadlineScope, startDeadline } from './deadline.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import './route-config.ts'
@@ -38,6 +39,7 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     }
     reply.headers(securityHeaders)
     reply.header(REQUEST_ID_HEADER, request.id)
+    reply.header('cache-control', cacheControlOf(request.method, request.routeOptions.config))
     // While draining, every response asks the client to reconnect elsewhere.
     if (lifecycle.isDraining) reply.header('connection', 'close')
 

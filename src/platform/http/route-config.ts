@@ -9,6 +9,11 @@ declare module 'fastify' {
     public?: boolean
     /** This route's deadline in milliseconds, instead of HANDLER_TIMEOUT_MS. */
     handlerTimeoutMs?: number
+    /**
+     * Cache-Control of this route's successful responses, instead of the default (cache-control.ts):
+     * `private, no-cache` for authenticated GET/HEAD, `no-store` otherwise. Errors are always no-store.
+     */
+    cacheControl?: string
   }
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { describe, it, type TestContext } from 'node:test'
 import { sql } from 'kysely'
 import { pastCredentialCache, registerAndLogin } from '../../helpers/accounts.ts'
@@ -56,6 +57,49 @@ for (const backend of TEST_BACKENDS) {
         await anonymous({ url: '/api/v1/math/fibonacci/7', headers: { 'x-api-key': wrong } }),
         401,
         'CREDENTIALS_INVALID',
+      )
+    })
+
+    // Not a speed target: the two ways a guess can fail must cost the same, or the time tells an attacker
+    // which public ids exist (and were used recently). docs/SECURITY.md promises this.
+    it('takes the same time for an unknown public id and a wrong secret on a recently used one (issue 8)', async (t) => {
+      const { app } = await setup(t)
+      const { apiKeys } = app.accounts
+      const { key } = await apiKeys.create('cli', { name: 'timed', scopes: ['math:read'] })
+      const knownId = key.slice(3, 19)
+      const randomHex = (length: number) => randomBytes(length / 2).toString('hex')
+      const secret = () => randomBytes(32).toString('base64url')
+      const timed = async (candidate: string) => {
+        const started = process.hrtime.bigint()
+        const principal = await apiKeys.verify(candidate)
+        const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6
+        assert.equal(principal, undefined)
+        return elapsedMs
+      }
+      const unknown: number[] = []
+      const wrongSecret: number[] = []
+
+      for (let i = 0; i < 330; i++) {
+        // The right key first, as its owner would: the id is now "recently used".
+        assert.notEqual(await apiKeys.verify(key), undefined)
+        const pair = [
+          () => timed(`bk_${randomHex(16)}_${secret()}`).then((ms) => unknown.push(ms)),
+          () => timed(`bk_${knownId}_${secret()}`).then((ms) => wrongSecret.push(ms)),
+        ]
+        if (i % 2 === 1) pair.reverse()
+        for (const attempt of pair) await attempt()
+      }
+
+      // The first attempts warm up the JIT and the connection pool.
+      const unknownMs = median(unknown.slice(30))
+      const wrongSecretMs = median(wrongSecret.slice(30))
+      t.diagnostic(
+        `median unknown id ${unknownMs.toFixed(3)} ms, wrong secret ${wrongSecretMs.toFixed(3)} ms`,
+      )
+      const toleranceMs = Math.max(0.15, 0.25 * Math.max(unknownMs, wrongSecretMs))
+      assert.ok(
+        Math.abs(unknownMs - wrongSecretMs) <= toleranceMs,
+        `unknown id ${unknownMs.toFixed(3)} ms vs wrong secret ${wrongSecretMs.toFixed(3)} ms`,
       )
     })
 
@@ -269,4 +313,12 @@ for (const backend of TEST_BACKENDS) {
       assert.ok(!JSON.stringify(rows.rows).includes(key.slice(20)))
     })
   })
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? 0)
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2
 }

@@ -6,11 +6,12 @@ import { SignJWT, calculateJwkThumbprint, type JWK } from 'jose'
 import { registerAndLogin } from '../../helpers/accounts.ts'
 import { buildTestApp, TEST_SIGNING_KEY_FILE } from '../../helpers/build-app.ts'
 import { assertProblem } from '../../helpers/problem.ts'
+import { generateSigningKeyFile } from '../../helpers/signing-keys.ts'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-const P256_FILE = new URL('../../fixtures/jwt-p256.pem', import.meta.url).pathname
+const P256_FILE = generateSigningKeyFile('p256')
 
 /** The negative JWT suite: every token below must answer 401 CREDENTIALS_INVALID. */
 describe('access token verification', () => {
@@ -85,6 +86,18 @@ describe('access token verification', () => {
       expectInvalid(await call(await forge({ [claim]: undefined })), `missing ${claim}`)
     }
     expectInvalid(await call(await forge({ scope: `${String(claims.scope)} superpower` })), 'unknown scope')
+  })
+
+  it('answers 401, not 500, to a correctly signed token whose sub, sid or jti is not a UUID (issue 8)', async (t) => {
+    const { forge, call } = await setup(t)
+
+    for (const claim of ['sub', 'sid', 'jti']) {
+      for (const value of ['not-a-uuid', '', "1' or '1'='1", '00000000-0000-0000-0000-00000000000g']) {
+        // A fresh jti each time: the per-jti state cache must not answer for a token it has not seen.
+        const token = await forge({ jti: randomUUID(), [claim]: value })
+        expectInvalid(await call(token), `${claim} ${JSON.stringify(value)}`)
+      }
+    }
   })
 
   it('tolerates small clock skew (AUTH_CLOCK_SKEW_S) on exp and nbf', async (t) => {

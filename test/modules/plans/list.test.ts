@@ -122,5 +122,27 @@ for (const backend of TEST_BACKENDS) {
       assertProblem(tooMany, 422, 'VALIDATION_FAILED')
       assertProblem(nul, 422, 'VALIDATION_FAILED')
     })
+
+    it('answers 422, not 500, for a cursor whose date is well-formed but impossible (issue 8)', async (t) => {
+      const app = await seeded(t)
+      const forged = (sort: string, value: string) =>
+        Buffer.from(JSON.stringify([sort, value, '00000000-0000-0000-0000-000000000000'])).toString(
+          'base64url',
+        )
+
+      const responses = await Promise.all(
+        [
+          ['created_at', '2026-99-99T99:99:99.999Z'],
+          ['-created_at', '2026-02-30T00:00:00.000Z'],
+          ['start_date', '2026-13-45'],
+          ['-start_date', '2026-02-30'],
+          ['start_date', '0000-01-01'],
+        ].map(([sort = '', value = '']) =>
+          app.inject({ url: `/api/v1/plans?sort=${sort}&cursor=${forged(sort, value)}` }),
+        ),
+      )
+
+      for (const response of responses) assertProblem(response, 422, 'VALIDATION_FAILED')
+    })
   })
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createPublicKey } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +9,7 @@ import { describeConfig, loadConfig } from '../../../src/platform/config/loader.
 import { readEnvironment } from '../../../src/platform/config/environment.ts'
 import { VARIABLES } from '../../../src/platform/config/schema.ts'
 import { TEST_SIGNING_KEY_FILE } from '../../helpers/build-app.ts'
+import { PUBLISHED_KEY_FILES } from '../../helpers/signing-keys.ts'
 
 const SECRET = 'k3J9x-Qw8vL2mN5pR7tY1zA4bC6dE0fG_hI'
 const PRODUCTION = {
@@ -210,6 +212,50 @@ describe('production refusals', () => {
 
     assert.ok(problems.some((problem) => problem.startsWith('AUTH_SCRYPT_LOG_N: below 17')))
     assert.ok(problems.some((problem) => problem.startsWith('AUTH_JWT_SIGNING_KEY_FILE: required')))
+  })
+
+  it('refuses in production a signing or previous key published in the repository (issue 8)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-keys-'))
+    const previous = join(dir, 'previous.pem')
+    // A rotation file with an own key and the public half of a published one: still refused.
+    const published = createPublicKey(readFileSync(PUBLISHED_KEY_FILES.p256, 'utf8'))
+    writeFileSync(
+      previous,
+      `${readFileSync(TEST_SIGNING_KEY_FILE, 'utf8')}${String(published.export({ type: 'spki', format: 'pem' }))}`,
+    )
+
+    const refusals = [
+      ...problemsOf({ ...PRODUCTION, AUTH_JWT_SIGNING_KEY_FILE: PUBLISHED_KEY_FILES.ed25519 }),
+      ...problemsOf({ ...PRODUCTION, AUTH_JWT_SIGNING_KEY_FILE: PUBLISHED_KEY_FILES.p256 }),
+      ...problemsOf({ ...PRODUCTION, AUTH_JWT_PREVIOUS_KEYS_FILE: previous }),
+    ]
+
+    assert.deepEqual(
+      refusals.map((problem) => problem.split(':', 1)[0]),
+      ['AUTH_JWT_SIGNING_KEY_FILE', 'AUTH_JWT_SIGNING_KEY_FILE', 'AUTH_JWT_PREVIOUS_KEYS_FILE'],
+    )
+    for (const problem of refusals) assert.match(problem, /published in the Bulwark repository/)
+    assert.deepEqual(problemsOf(PRODUCTION), [], 'a key generated for this run is accepted')
+    assert.deepEqual(
+      problemsOf({ NODE_ENV: 'test', AUTH_JWT_SIGNING_KEY_FILE: PUBLISHED_KEY_FILES.ed25519 }),
+      [],
+      'tests may still use the published keys',
+    )
+  })
+
+  it('refuses in production a key file that cannot be read or holds no key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-keys-'))
+    const empty = join(dir, 'empty.pem')
+    writeFileSync(empty, 'not a key\n')
+
+    assert.match(
+      problemsOf({ ...PRODUCTION, AUTH_JWT_SIGNING_KEY_FILE: join(dir, 'missing.pem') })[0] ?? '',
+      /^AUTH_JWT_SIGNING_KEY_FILE: cannot read .*missing\.pem \(ENOENT\)$/,
+    )
+    assert.match(
+      problemsOf({ ...PRODUCTION, AUTH_JWT_SIGNING_KEY_FILE: empty })[0] ?? '',
+      /^AUTH_JWT_SIGNING_KEY_FILE: .* holds no PEM key$/,
+    )
   })
 
   it('keeps password hashing below the libuv thread pool size', () => {

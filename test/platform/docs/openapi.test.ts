@@ -47,6 +47,28 @@ describe('openapi.json', () => {
     }
   })
 
+  it('documents Cache-Control on every response: no-store on every error (issue 8)', async () => {
+    const document = JSON.parse(await generateOpenApi(packageJson.version)) as OpenApiDocument
+    type Documented = { headers?: Record<string, { schema: { const: string } }> }
+
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(methods)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const header = (response as Documented).headers?.['Cache-Control']
+          const label = `${method} ${path} ${status}`
+          assert.ok(header, `${label} documents Cache-Control`)
+          if (/^[45]/.test(status)) assert.equal(header.schema.const, 'no-store', label)
+        }
+      }
+    }
+    const responses = (path: string, method: string) => document.paths[path]?.[method]?.responses ?? {}
+    const cacheControl = (response: unknown) =>
+      (response as Documented).headers?.['Cache-Control']?.schema.const
+    assert.equal(cacheControl(responses('/api/v1/auth/me', 'get')['200']), 'no-store')
+    assert.equal(cacheControl(responses('/api/v1/plans/{id}', 'get')['200']), 'private, no-cache')
+    assert.equal(cacheControl(responses('/.well-known/jwks.json', 'get')['200']), 'public, max-age=300')
+  })
+
   it('declares the security schemes, and the security of every operation (public ones: none)', async () => {
     const document = JSON.parse(await generateOpenApi(packageJson.version)) as OpenApiDocument & {
       components: { securitySchemes: Record<string, { type: string }> }

@@ -51,15 +51,16 @@ export interface ApiKeysServiceOptions {
 }
 
 const MAX_CACHED_KEYS = 10_000
+/** What an unknown id's secret is compared with: the length of a real digest, matching no secret. */
+const DUMMY_DIGEST = 'A'.repeat(43)
 
 export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServiceOptions) {
   const { pepper, audit } = options
-  /** Rows by public id, as read at fetchedAt (null: no such key). */
-  const cache = createTtlMap<{ row: ApiKeyRow; principal: Principal; fetchedAt: number } | null>(
-    options.cacheTtlMs,
-    MAX_CACHED_KEYS,
-  )
-  /** Whole keys verified in the last cacheTtlMs: a repeat call costs one map lookup, no HMAC. */
+  /**
+   * Whole keys verified in the last cacheTtlMs: a repeat call costs one map lookup, no HMAC. Only whole
+   * keys are cached, never rows by public id: a row cache would answer a wrong secret for a recently used
+   * id without the database round trip an unknown id costs, and the difference would tell which ids exist.
+   */
   const verified = createTtlMap<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>(
     options.cacheTtlMs,
     MAX_CACHED_KEYS,
@@ -82,23 +83,18 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
   async function verifyUncached(key: string): Promise<Principal | undefined> {
     const parts = parseKey(key)
     if (parts === undefined) return undefined
-    let entry = cache.get(parts.publicId)
-    if (entry === undefined) {
-      const row = await store.findByPublicId(parts.publicId)
-      const fetchedAt = Date.now()
-      entry = row === undefined ? null : { row, principal: principalOf(row), fetchedAt }
-      cache.set(parts.publicId, entry, fetchedAt)
-    }
-    // The digest is computed even for unknown ids, so both paths cost the same.
-    const digest = digestOf(pepper, parts.secret)
-    if (entry === null || !digestsEqual(digest, entry.row.secret_digest)) return undefined
-    const { row } = entry
-    const now = Date.now()
-    if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at.getTime() <= now))
+    // Unknown id or wrong secret, the work is the same: one row lookup, one HMAC, one full comparison
+    // (against a dummy digest when there is no row).
+    const row = await store.findByPublicId(parts.publicId)
+    const fetchedAt = Date.now()
+    const matches = digestsEqual(digestOf(pepper, parts.secret), row?.secret_digest ?? DUMMY_DIGEST)
+    if (row === undefined || !matches) return undefined
+    if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at.getTime() <= fetchedAt))
       return undefined
-    uses.set(row.public_id, now)
+    uses.set(row.public_id, fetchedAt)
+    const entry = { row, principal: principalOf(row), fetchedAt }
     // Expires with the row it was checked against: never more than cacheTtlMs stale.
-    verified.set(key, entry, entry.fetchedAt)
+    verified.set(key, entry, fetchedAt)
     return entry.principal
   }
 
@@ -197,7 +193,6 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
       if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
       const revoked = await store.revoke(row.id)
       if (revoked === undefined) throw accountErrors.API_KEY_NOT_FOUND()
-      cache.delete(row.public_id)
       // Only this key's entries matter, but they are keyed by the whole key: revocations are rare.
       verified.clear()
       if (row.revoked_at === null) {

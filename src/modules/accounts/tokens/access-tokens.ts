@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
 import { isScope, type Scope } from '../../../platform/auth/principal.ts'
+import { isUuid } from '../../../platform/http/ids.ts'
 import { ALGORITHMS, type Keyring } from './keyring.ts'
 
 export interface AccessTokenOptions {
@@ -74,8 +75,11 @@ export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions
           requiredClaims: REQUIRED_CLAIMS,
         })
         const { sub, jti, sid, ver, scope, amr, exp } = payload
-        if (typeof sub !== 'string' || typeof jti !== 'string' || typeof sid !== 'string') return undefined
-        if (typeof ver !== 'number' || typeof scope !== 'string' || typeof exp !== 'number') return undefined
+        // sub, sid and jti reach SQL as uuid parameters: anything else is an invalid token (401), not a
+        // failed cast (500), even when a trusted key signed it.
+        if (!isUuidClaim(sub) || !isUuidClaim(jti) || !isUuidClaim(sid)) return undefined
+        if (typeof ver !== 'number' || !Number.isSafeInteger(ver)) return undefined
+        if (typeof scope !== 'string' || typeof exp !== 'number') return undefined
         const scopes = scope === '' ? [] : scope.split(' ')
         if (!scopes.every(isScope)) return undefined
         const methods = Array.isArray(amr)
@@ -90,3 +94,7 @@ export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions
 }
 
 export type AccessTokens = ReturnType<typeof createAccessTokens>
+
+function isUuidClaim(value: unknown): value is string {
+  return typeof value === 'string' && isUuid(value)
+}
