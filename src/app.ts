@@ -98,6 +98,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     lifecycle: deps.lifecycle,
     handlerTimeoutMs: server.handlerTimeoutMs,
     slowRequestMs: config.log.slowRequestMs,
+    maxHeaderCount: server.maxHeaderCount,
   })
   await app.register(compress, {
     globalCompression: true,

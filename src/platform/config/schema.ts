@@ -381,6 +381,14 @@ export const VARIABLES = {
     default: '16384',
     doc: 'Largest request header block accepted; larger ones get 431.',
   },
+  MAX_HEADER_COUNT: {
+    group: 'limits',
+    type: 'integer',
+    min: 20,
+    max: 1000,
+    default: '100',
+    doc: 'Most header lines a request may have (Host, Cookie, … each count); more get 431 HEADERS_TOO_LARGE.',
+  },
   MATH_EXPRESSION_MAX_LENGTH: {
     group: 'limits',
     type: 'integer',

@@ -42,7 +42,8 @@ export const PLATFORM_ERRORS = {
   HEADERS_TOO_LARGE: {
     status: 431,
     title: 'Request header fields too large',
-    description: 'The request headers are larger than MAX_HEADER_SIZE_BYTES.',
+    description:
+      'The request headers are larger than MAX_HEADER_SIZE_BYTES or have more lines than MAX_HEADER_COUNT.',
   },
   INTERNAL_ERROR: {
     status: 500,

@@ -1,5 +1,5 @@
-// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, CORS,
-// draining, start of the access line and of the request deadline), preHandler (back into the deadline's
+// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, header
+// checks, CORS, draining, start of the access line and of the request deadline), preHandler (back into the deadline's
 // scope after body parsing) and onResponse (access line).
 // One consolidated hook per phase instead of one per concern: each hook costs time on every request.
 import type { FastifyInstance } from 'fastify'
@@ -11,6 +11,7 @@ import type { CorsPolicy } from '../security/cors.ts'
 import type { HeaderSet } from '../security/headers.ts'
 import { markRequestStart, writeAccessLine } from '../logging/access-log.ts'
 import { clearDeadline, resumeDeadlineScope, startDeadline } from './deadline.ts'
+import { checkRequestHeaders } from './header-checks.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import './route-config.ts'
 
@@ -22,10 +23,12 @@ export interface HttpOptions {
   handlerTimeoutMs: number
   /** Requests slower than this are logged as warnings (SLOW_REQUEST_MS). */
   slowRequestMs: number
+  /** Most header lines a request may have (MAX_HEADER_COUNT); more get 431. */
+  maxHeaderCount: number
 }
 
 async function http(app: FastifyInstance, options: HttpOptions) {
-  const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs } = options
+  const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs, maxHeaderCount } = options
   app.decorateRequest('deadline', null)
   app.decorateRequest('deadlineScope', null)
   app.decorateRequest('socketBytesAtStart', 0)
@@ -40,6 +43,18 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     reply.header(REQUEST_ID_HEADER, request.id)
     // While draining, every response asks the client to reconnect elsewhere.
     if (lifecycle.isDraining) reply.header('connection', 'close')
+
+    const headerError = checkRequestHeaders(
+      request.raw.rawHeaders,
+      request.headers['transfer-encoding'],
+      maxHeaderCount,
+    )
+    if (headerError !== undefined) {
+      // The connection cannot be trusted to be framed as we read it: answer and close it.
+      reply.header('connection', 'close')
+      sendProblem(request, reply, headerError)
+      return
+    }
 
     const encoding = request.headers['content-encoding']
     if (encoding !== undefined && encoding !== 'identity') {
