@@ -7,6 +7,7 @@ import type { Config } from './platform/config/config.ts'
 import { PLATFORM_ERRORS } from './platform/errors/catalog.ts'
 import { createFrameworkErrorHandler, errorsPlugin } from './platform/errors/plugin.ts'
 import { createClientErrorHandler } from './platform/http/client-errors.ts'
+import { createJsonBodyParser } from './platform/http/json-body.ts'
 import { httpPlugin } from './platform/http/plugin.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
@@ -87,6 +88,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
   app.removeContentTypeParser('text/plain')
+  // JSON in UTF-8 only, decoded strictly; Fastify's parser (and its prototype-poisoning checks) inside.
+  const parseJson = app.getDefaultJsonParser(
+    app.initialConfig.onProtoPoisoning ?? 'error',
+    app.initialConfig.onConstructorPoisoning ?? 'error',
+  )
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, createJsonBodyParser(parseJson))
 
   await app.register(errorsPlugin, {
     exposeInternalErrors: config.server.exposeInternalErrors,

@@ -32,7 +32,7 @@ export const PLATFORM_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',
-    description: 'Request bodies must be application/json.',
+    description: 'Request bodies must be application/json in UTF-8, without Content-Encoding.',
   },
   VALIDATION_FAILED: {
     status: 422,
