@@ -82,7 +82,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     serverFactory: (handler) => createHttpServer(server, handler),
     clientErrorHandler: createClientErrorHandler(deps.logger),
     frameworkErrors: createFrameworkErrorHandler(securityHeaders),
-    routerOptions: { maxParamLength: 200 },
+    // /api/v1/users/ is /api/v1/users; the 405 index (platform/errors) reads these same options.
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(createValidatorCompiler())
