@@ -7,6 +7,7 @@ import type { Config } from './platform/config/config.ts'
 import { PLATFORM_ERRORS } from './platform/errors/catalog.ts'
 import { createFrameworkErrorHandler, errorsPlugin } from './platform/errors/plugin.ts'
 import { createClientErrorHandler } from './platform/http/client-errors.ts'
+import { createCursorCodec } from './platform/http/cursor.ts'
 import { createJsonBodyParser } from './platform/http/json-body.ts'
 import { httpPlugin } from './platform/http/plugin.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
@@ -171,7 +172,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   const math = createMathService(config.math)
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })
 
-  const plans = createPlansService(createPlansRepo(deps.database.db))
+  const plans = createPlansService(
+    createPlansRepo(deps.database.db),
+    createCursorCodec(config.security.secretKey, 'plans'),
+  )
   await app.register(plansRoutes, { prefix: '/api/v1/plans', plans })
 
   return app

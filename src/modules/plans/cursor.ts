@@ -1,5 +1,7 @@
-// Opaque keyset cursors: the sort they belong to, the last row's sort value and id, base64url JSON.
-import { platformErrors } from '../../platform/errors/catalog.ts'
+// Keyset cursors of the plan list: the sort they belong to and the last row's sort value and id, signed
+// by platform/http/cursor.ts.
+import { invalidCursor, type CursorCodec } from '../../platform/http/cursor.ts'
+import { isUuid } from '../../platform/http/ids.ts'
 import { sortKeyOf, type PlanSort } from './schemas.ts'
 
 export interface Cursor {
@@ -9,43 +11,29 @@ export interface Cursor {
   id: string
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const VALUE_BY_KEY = {
   created_at: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
   start_date: /^\d{4}-\d{2}-\d{2}$/,
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id])).toString('base64url')
+export function encodeCursor(codec: CursorCodec, cursor: Cursor): string {
+  return codec.encode([cursor.sort, cursor.value, cursor.id])
 }
 
 /** Decodes a cursor made for `sort`; anything else is a 422 naming the cursor parameter. */
-export function decodeCursor(text: string, sort: PlanSort): Cursor {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-  } catch (error) {
-    throw invalidCursor('is not a cursor this API issued', error)
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalidCursor('is not a cursor this API issued')
-  const [cursorSort, value, id] = parsed as unknown[]
+export function decodeCursor(codec: CursorCodec, text: string, sort: PlanSort): Cursor {
+  const parsed = codec.decode(text)
+  if (parsed.length !== 3) throw invalidCursor('is not a cursor this API issued')
+  const [cursorSort, value, id] = parsed
   if (cursorSort !== sort) throw invalidCursor('belongs to another sort order; start again without a cursor')
-  const key = sortKeyOf(sort)
+  // Signed cursors are ours, but the shape is still checked: a bug must not reach the SQL casts.
   if (
     typeof value !== 'string' ||
-    !VALUE_BY_KEY[key].test(value) ||
+    !VALUE_BY_KEY[sortKeyOf(sort)].test(value) ||
     typeof id !== 'string' ||
-    !UUID.test(id)
+    !isUuid(id)
   ) {
     throw invalidCursor('is not a cursor this API issued')
   }
   return { sort, value, id }
-}
-
-function invalidCursor(message: string, cause?: unknown) {
-  return platformErrors.VALIDATION_FAILED({
-    detail: `Invalid query: cursor ${message}`,
-    errors: [{ location: 'query', pointer: '/cursor', message }],
-    cause,
-  })
 }

@@ -113,7 +113,7 @@ export const VARIABLES = {
     type: 'string',
     secret: true,
     default: '',
-    doc: 'Server-side secret (at least 32 characters) for signatures and key derivation; required in production. Generate with `openssl rand -base64 48`. Also read from SECRET_KEY_FILE.',
+    doc: 'Server-side secret (at least 32 characters) for signatures and key derivation; required in production. Changing it invalidates everything derived from it, pagination cursors included. Generate with `openssl rand -base64 48`. Also read from SECRET_KEY_FILE.',
   },
   AUTH_REGISTRATION: {
     group: 'auth',
