@@ -7,6 +7,8 @@ import type { Config } from './platform/config/config.ts'
 import { PLATFORM_ERRORS } from './platform/errors/catalog.ts'
 import { createFrameworkErrorHandler, errorsPlugin } from './platform/errors/plugin.ts'
 import { createClientErrorHandler } from './platform/http/client-errors.ts'
+import { createCursorCodec } from './platform/http/cursor.ts'
+import { createJsonBodyParser } from './platform/http/json-body.ts'
 import { httpPlugin } from './platform/http/plugin.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
@@ -81,12 +83,20 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     serverFactory: (handler) => createHttpServer(server, handler),
     clientErrorHandler: createClientErrorHandler(deps.logger),
     frameworkErrors: createFrameworkErrorHandler(securityHeaders),
-    routerOptions: { maxParamLength: 200 },
+    // /api/v1/users/ is /api/v1/users; the 405 index (platform/errors) reads these same options.
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
   app.removeContentTypeParser('text/plain')
+  // JSON in UTF-8 only, decoded strictly; Fastify's parser (and its prototype-poisoning checks) inside.
+  const parseJson = app.getDefaultJsonParser(
+    app.initialConfig.onProtoPoisoning ?? 'error',
+    app.initialConfig.onConstructorPoisoning ?? 'error',
+  )
+  app.removeContentTypeParser('application/json')
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, createJsonBodyParser(parseJson))
 
   await app.register(errorsPlugin, {
     exposeInternalErrors: config.server.exposeInternalErrors,
@@ -98,6 +108,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     lifecycle: deps.lifecycle,
     handlerTimeoutMs: server.handlerTimeoutMs,
     slowRequestMs: config.log.slowRequestMs,
+    maxHeaderCount: server.maxHeaderCount,
   })
   await app.register(compress, {
     globalCompression: true,
@@ -161,7 +172,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   const math = createMathService(config.math)
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })
 
-  const plans = createPlansService(createPlansRepo(deps.database.db))
+  const plans = createPlansService(
+    createPlansRepo(deps.database.db),
+    createCursorCodec(config.security.secretKey, 'plans'),
+  )
   await app.register(plansRoutes, { prefix: '/api/v1/plans', plans })
 
   return app

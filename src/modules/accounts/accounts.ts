@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
 import type { AuditLog } from '../../platform/auth/audit.ts'
 import { deriveKey } from '../../platform/auth/secrets.ts'
+import { createCursorCodec } from '../../platform/http/cursor.ts'
 import type { Config } from '../../platform/config/config.ts'
 import type { AnyDatabase } from '../../platform/db/database.ts'
 import { createApiKeysRepo } from './api-keys/repo.ts'
@@ -28,6 +29,7 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
   const { secretKey } = config.security
   const apiKeys = createApiKeysService(createApiKeysRepo(deps.database), {
     pepper: deriveKey(secretKey, 'credential-digest'),
+    cursors: createCursorCodec(secretKey, 'api-keys'),
     audit: deps.audit,
     cacheTtlMs: CREDENTIAL_CACHE_TTL_MS,
     touchIntervalMs: KEY_TOUCH_INTERVAL_MS,

@@ -1,5 +1,6 @@
-// Opaque keyset cursors: the sort they belong to, the last row's sort value and id, base64url JSON.
-import { platformErrors } from '../../platform/errors/catalog.ts'
+// Keyset cursors of the plan list: the sort they belong to and the last row's sort value and id, signed
+// by platform/http/cursor.ts.
+import { invalidCursor, type CursorCodec } from '../../platform/http/cursor.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { sortKeyOf, type PlanSort } from './schemas.ts'
 
@@ -25,32 +26,20 @@ function isRealInstant(text: string): boolean {
   return !Number.isNaN(time) && !text.startsWith('0000') && new Date(time).toISOString() === text
 }
 
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.sort, cursor.value, cursor.id])).toString('base64url')
+export function encodeCursor(codec: CursorCodec, cursor: Cursor): string {
+  return codec.encode([cursor.sort, cursor.value, cursor.id])
 }
 
 /** Decodes a cursor made for `sort`; anything else is a 422 naming the cursor parameter. */
-export function decodeCursor(text: string, sort: PlanSort): Cursor {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'))
-  } catch (error) {
-    throw invalidCursor('is not a cursor this API issued', error)
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 3) throw invalidCursor('is not a cursor this API issued')
-  const [cursorSort, value, id] = parsed as unknown[]
+export function decodeCursor(codec: CursorCodec, text: string, sort: PlanSort): Cursor {
+  const parsed = codec.decode(text)
+  if (parsed.length !== 3) throw invalidCursor('is not a cursor this API issued')
+  const [cursorSort, value, id] = parsed
   if (cursorSort !== sort) throw invalidCursor('belongs to another sort order; start again without a cursor')
+  // Signed cursors are ours, but the shape is still checked: a bug must not reach the SQL casts.
   const key = sortKeyOf(sort)
   if (typeof value !== 'string' || !IS_VALUE_BY_KEY[key](value) || typeof id !== 'string' || !isUuid(id)) {
     throw invalidCursor('is not a cursor this API issued')
   }
   return { sort, value, id }
-}
-
-function invalidCursor(message: string, cause?: unknown) {
-  return platformErrors.VALIDATION_FAILED({
-    detail: `Invalid query: cursor ${message}`,
-    errors: [{ location: 'query', pointer: '/cursor', message }],
-    cause,
-  })
 }

@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { Principal } from '../../platform/auth/principal.ts'
 import { platformErrors } from '../../platform/errors/catalog.ts'
+import type { CursorCodec } from '../../platform/http/cursor.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts'
 import { planErrors } from './errors.ts'
@@ -53,7 +54,8 @@ export interface PlansStore {
 /** What If-Match asks for: one version, or '*' for any current one. */
 export type ExpectedVersion = number | '*'
 
-export function createPlansService(store: PlansStore) {
+/** `cursors` signs the list's next_cursor (createCursorCodec(SECRET_KEY, 'plans')). */
+export function createPlansService(store: PlansStore, cursors: CursorCodec) {
   /** The plan if it exists and the caller may see it; 404 alike for missing, malformed and foreign ids. */
   async function findVisible(principal: Principal, id: string): Promise<Plan> {
     const plan = isUuid(id) ? await store.findById(id.toLowerCase()) : undefined
@@ -136,7 +138,7 @@ export function createPlansService(store: PlansStore) {
     },
 
     async list(principal: Principal, query: PlanListQuery): Promise<PlanPage> {
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, query.sort)
+      const cursor = query.cursor === undefined ? undefined : decodeCursor(cursors, query.cursor, query.sort)
       const rows = await store.list(principal.isAdmin ? undefined : principal.id, query, cursor)
       const items = rows.slice(0, query.limit)
       const last = items.at(-1)
@@ -144,7 +146,7 @@ export function createPlansService(store: PlansStore) {
       return {
         items,
         next_cursor: hasMore
-          ? encodeCursor({
+          ? encodeCursor(cursors, {
               sort: query.sort,
               value: last[sortKeyOf(query.sort)],
               id: last.id,

@@ -15,6 +15,8 @@ export interface ServerConfig {
   compressionThresholdBytes: number
   bodyLimitBytes: number
   maxHeaderSizeBytes: number
+  /** Most header lines a request may have (MAX_HEADER_COUNT). */
+  maxHeaderCount: number
   /** Show an unexpected error's message (never its stack) in 500 bodies; development only. */
   exposeInternalErrors: boolean
 }

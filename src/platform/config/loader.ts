@@ -152,6 +152,7 @@ function toConfig(values: Values, env: NodeEnv, warnings: string[]): Config {
       compressionThresholdBytes: int('COMPRESSION_THRESHOLD_BYTES'),
       bodyLimitBytes: int('BODY_LIMIT_BYTES'),
       maxHeaderSizeBytes: int('MAX_HEADER_SIZE_BYTES'),
+      maxHeaderCount: int('MAX_HEADER_COUNT'),
       exposeInternalErrors: env === 'development',
     },
     security: {

@@ -113,7 +113,7 @@ export const VARIABLES = {
     type: 'string',
     secret: true,
     default: '',
-    doc: 'Server-side secret (at least 32 characters) for signatures and key derivation; required in production. Generate with `openssl rand -base64 48`. Also read from SECRET_KEY_FILE.',
+    doc: 'Server-side secret (at least 32 characters) for signatures and key derivation; required in production. Changing it invalidates everything derived from it, pagination cursors included. Generate with `openssl rand -base64 48`. Also read from SECRET_KEY_FILE.',
   },
   AUTH_REGISTRATION: {
     group: 'auth',
@@ -380,6 +380,14 @@ export const VARIABLES = {
     max: 65_536,
     default: '16384',
     doc: 'Largest request header block accepted; larger ones get 431.',
+  },
+  MAX_HEADER_COUNT: {
+    group: 'limits',
+    type: 'integer',
+    min: 20,
+    max: 1000,
+    default: '100',
+    doc: 'Most header lines a request may have (Host, Cookie, … each count); more get 431 HEADERS_TOO_LARGE.',
   },
   MATH_EXPRESSION_MAX_LENGTH: {
     group: 'limits',

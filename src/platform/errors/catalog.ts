@@ -32,7 +32,7 @@ export const PLATFORM_ERRORS = {
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',
-    description: 'Request bodies must be application/json.',
+    description: 'Request bodies must be application/json in UTF-8, without Content-Encoding.',
   },
   VALIDATION_FAILED: {
     status: 422,
@@ -42,7 +42,8 @@ export const PLATFORM_ERRORS = {
   HEADERS_TOO_LARGE: {
     status: 431,
     title: 'Request header fields too large',
-    description: 'The request headers are larger than MAX_HEADER_SIZE_BYTES.',
+    description:
+      'The request headers are larger than MAX_HEADER_SIZE_BYTES or have more lines than MAX_HEADER_COUNT.',
   },
   INTERNAL_ERROR: {
     status: 500,

@@ -104,9 +104,19 @@ function describeCause(cause: unknown): string {
 
 const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']
 
-/** A second router holding only paths, to tell 405 (path exists, other method) from 404. */
+/**
+ * A second router holding only paths, to tell 405 (path exists, other method) from 404. It matches paths
+ * with Fastify's own router options (trailing slash, duplicate slashes, case), so a path answers 405 with
+ * the same Allow whether or not it ends in a slash, exactly when Fastify would route it for another method.
+ */
 function createRouteIndex(app: FastifyInstance) {
-  const router = FindMyWay({ ignoreTrailingSlash: false })
+  const options = app.initialConfig.routerOptions ?? {}
+  const router = FindMyWay({
+    ignoreTrailingSlash: options.ignoreTrailingSlash ?? false,
+    ignoreDuplicateSlashes: options.ignoreDuplicateSlashes ?? false,
+    caseSensitive: options.caseSensitive ?? true,
+    maxParamLength: options.maxParamLength ?? 100,
+  })
   const noop = () => undefined
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]

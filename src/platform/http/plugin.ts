@@ -1,6 +1,6 @@
-// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, Cache-Control,
-// CORS, draining, start of the access line and of the request deadline), preHandler (back into the deadline's
-// scope after body parsing) and onResponse (access line).
+// The request pipeline's own hooks, one per phase: onRequest (request id, security headers, header
+// checks, Cache-Control, CORS, draining, start of the access line and of the request deadline), preHandler
+// (back into the deadline's scope after body parsing) and onResponse (access line).
 // One consolidated hook per phase instead of one per concern: each hook costs time on every request.
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
@@ -12,6 +12,7 @@ import type { HeaderSet } from '../security/headers.ts'
 import { markRequestStart, writeAccessLine } from '../logging/access-log.ts'
 import { cacheControlOf } from './cache-control.ts'
 import { clearDeadline, resumeDeadlineScope, startDeadline } from './deadline.ts'
+import { checkRequestHeaders } from './header-checks.ts'
 import { REQUEST_ID_HEADER } from './request-id.ts'
 import './route-config.ts'
 
@@ -23,10 +24,12 @@ export interface HttpOptions {
   handlerTimeoutMs: number
   /** Requests slower than this are logged as warnings (SLOW_REQUEST_MS). */
   slowRequestMs: number
+  /** Most header lines a request may have (MAX_HEADER_COUNT); more get 431. */
+  maxHeaderCount: number
 }
 
 async function http(app: FastifyInstance, options: HttpOptions) {
-  const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs } = options
+  const { securityHeaders, cors, lifecycle, handlerTimeoutMs, slowRequestMs, maxHeaderCount } = options
   app.decorateRequest('deadline', null)
   app.decorateRequest('deadlineScope', null)
   app.decorateRequest('socketBytesAtStart', 0)
@@ -42,6 +45,18 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     reply.header('cache-control', cacheControlOf(request.method, request.routeOptions.config))
     // While draining, every response asks the client to reconnect elsewhere.
     if (lifecycle.isDraining) reply.header('connection', 'close')
+
+    const headerError = checkRequestHeaders(
+      request.raw.rawHeaders,
+      request.headers['transfer-encoding'],
+      maxHeaderCount,
+    )
+    if (headerError !== undefined) {
+      // The connection cannot be trusted to be framed as we read it: answer and close it.
+      reply.header('connection', 'close')
+      sendProblem(request, reply, headerError)
+      return
+    }
 
     const encoding = request.headers['content-encoding']
     if (encoding !== undefined && encoding !== 'identity') {

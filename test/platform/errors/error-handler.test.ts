@@ -5,6 +5,11 @@ import { buildTestApp } from '../../helpers/build-app.ts'
 import { assertProblem } from '../../helpers/problem.ts'
 import type { App } from '../../../src/app.ts'
 
+/** A URL that matches the route pattern: parameters filled in. */
+function concrete(url: string): string {
+  return url.replace(/:[A-Za-z_]+/g, '00000000-0000-4000-8000-000000000000')
+}
+
 function addFailingRoutes(app: App) {
   app.get('/test/boom', { config: { public: true } }, async () => {
     throw new Error('connection to db-7.internal refused: SELECT * FROM secrets')
@@ -32,6 +37,49 @@ describe('the error handler', () => {
 
     assertProblem(response, 405, 'METHOD_NOT_ALLOWED')
     assert.equal(response.headers.allow, 'GET, HEAD')
+  })
+
+  it('answers 405 on every route for a method it lacks, with or without a trailing slash, and Allow lists methods that path really has (issue 8)', async (t) => {
+    const { app } = await buildTestApp(t)
+    const methodsByUrl = new Map<string, Set<string>>()
+    for (const { method, url } of app.routeSecurity()) {
+      methodsByUrl.set(url, (methodsByUrl.get(url) ?? new Set()).add(method))
+    }
+
+    for (const [url, methods] of methodsByUrl) {
+      const missing = ['DELETE', 'PUT', 'PATCH', 'POST', 'GET'].find((method) => !methods.has(method))
+      if (missing === undefined || url.includes('*')) continue
+      const path = concrete(url)
+      const plain = await app.inject({ method: missing as 'GET', url: path })
+      const slashed = await app.inject({
+        method: missing as 'GET',
+        url: path.endsWith('/') ? path : `${path}/`,
+      })
+
+      assertProblem(plain, 405, 'METHOD_NOT_ALLOWED')
+      assertProblem(slashed, 405, 'METHOD_NOT_ALLOWED')
+      assert.equal(slashed.headers.allow, plain.headers.allow, url)
+      const allowed = String(plain.headers.allow).split(', ')
+      for (const method of methods)
+        assert.ok(allowed.includes(method), `${url}: ${method} not in ${allowed.join()}`)
+      for (const method of allowed) {
+        const response = await app.inject({ method: method as 'GET', url: path })
+        // A route answers (a missing resource is PLAN_NOT_FOUND or the like, never the router's codes).
+        const isProblem =
+          response.body !== '' &&
+          String(response.headers['content-type']).startsWith('application/problem+json')
+        const code = isProblem ? response.json<{ error_code: string }>().error_code : ''
+        assert.ok(!['NOT_FOUND', 'METHOD_NOT_ALLOWED'].includes(code), `${method} ${path}: ${code}`)
+      }
+    }
+  })
+
+  it('routes a path with a trailing slash like the path without one (issue 8)', async (t) => {
+    const { app } = await buildTestApp(t)
+
+    const response = await app.inject({ url: '/api/v1/math/fibonacci/10/' })
+
+    assert.deepEqual(response.json(), { n: 10, value: '55' })
   })
 
   it('answers router-level errors with the standard body and headers: 400 for a malformed URL, 404 for an over-long segment', async (t) => {

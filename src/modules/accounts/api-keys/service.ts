@@ -6,6 +6,7 @@ import { hasScopes, type Principal, type Scope } from '../../../platform/auth/pr
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
 import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
 import { platformErrors } from '../../../platform/errors/catalog.ts'
+import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
 import { accountErrors } from '../errors.ts'
 import { generateKey, parseKey } from './key-format.ts'
@@ -42,6 +43,8 @@ export interface RequestContext {
 
 export interface ApiKeysServiceOptions {
   pepper: Buffer
+  /** Signs the list's next_cursor (createCursorCodec(SECRET_KEY, 'api-keys')). */
+  cursors: CursorCodec
   audit: AuditLog
   /** How stale a verification may be: a revoked key stops working within this time on every instance. */
   cacheTtlMs: number
@@ -175,14 +178,15 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
 
     async list(actor: Actor, limit: number, cursor: string | undefined) {
       mayManage(actor)
-      const after = cursor === undefined ? undefined : decodeKeyCursor(cursor)
+      const after = cursor === undefined ? undefined : decodeKeyCursor(options.cursors, cursor)
       const owner = actor === 'cli' || actor.isAdmin ? undefined : actor.id
       const rows = await store.list(owner, limit + 1, after)
       const page = rows.slice(0, limit)
       const last = page.at(-1)
       return {
         items: page.map(viewOf),
-        next_cursor: rows.length > limit && last !== undefined ? encodeKeyCursor(last) : null,
+        next_cursor:
+          rows.length > limit && last !== undefined ? encodeKeyCursor(options.cursors, last) : null,
       }
     },
 
@@ -237,22 +241,15 @@ function viewOf(row: ApiKeyRow): ApiKeyView {
   }
 }
 
-function encodeKeyCursor(row: ApiKeyRow): string {
-  return Buffer.from(JSON.stringify([row.created_at.toISOString(), row.id])).toString('base64url')
+function encodeKeyCursor(cursors: CursorCodec, row: ApiKeyRow): string {
+  return cursors.encode([row.created_at.toISOString(), row.id])
 }
 
-function decodeKeyCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'string') {
-      const createdAt = new Date(parsed[0])
-      if (!Number.isNaN(createdAt.getTime()) && isUuid(parsed[1])) return { createdAt, id: parsed[1] }
-    }
-  } catch {
-    // fall through to the validation error
+function decodeKeyCursor(cursors: CursorCodec, cursor: string): { createdAt: Date; id: string } {
+  const [createdAt, id] = cursors.decode(cursor)
+  const date = typeof createdAt === 'string' ? new Date(createdAt) : undefined
+  if (date === undefined || Number.isNaN(date.getTime()) || typeof id !== 'string' || !isUuid(id)) {
+    throw invalidCursor('is not a cursor this API issued')
   }
-  throw platformErrors.VALIDATION_FAILED({
-    detail: 'The cursor is not one this API returned.',
-    errors: [{ location: 'query', pointer: '/cursor', message: 'invalid cursor' }],
-  })
+  return { createdAt: date, id }
 }

@@ -1,0 +1,48 @@
+// Pagination cursors: opaque to clients and authenticated, so a list only ever resumes from a row it
+// handed out. A forged cursor, however well-formed, gets the same 422 as a garbled one.
+import { createHmac, timingSafeEqual } from 'node:crypto'
+import { deriveKey } from '../auth/secrets.ts'
+import { platformErrors } from '../errors/catalog.ts'
+
+/** Encodes and checks the cursors of one list; a cursor of another list (or server secret) is invalid. */
+export interface CursorCodec {
+  /** `base64url(JSON(values)).base64url(HMAC-SHA-256)`. */
+  encode(values: readonly unknown[]): string
+  /** The values of a cursor this codec issued; anything else throws the 422 of `invalidCursor`. */
+  decode(text: string): unknown[]
+}
+
+/**
+ * A codec keyed from SECRET_KEY and the list's name (`plans`, `api-keys`). Rotating SECRET_KEY invalidates
+ * every cursor issued before: a client holding one gets 422 and starts again from the first page.
+ */
+export function createCursorCodec(secretKey: string, list: string): CursorCodec {
+  const key = deriveKey(secretKey, `cursor:${list}`)
+  const macOf = (payload: string) => createHmac('sha256', key).update(payload).digest()
+  return {
+    encode(values) {
+      const payload = Buffer.from(JSON.stringify(values)).toString('base64url')
+      return `${payload}.${macOf(payload).toString('base64url')}`
+    },
+    decode(text) {
+      const [payload = '', mac = '', extra] = text.split('.')
+      const given = Buffer.from(mac, 'base64url')
+      const expected = macOf(payload)
+      if (extra !== undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw invalidCursor('is not a cursor this API issued')
+      }
+      const values: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))
+      if (!Array.isArray(values)) throw invalidCursor('is not a cursor this API issued')
+      return values as unknown[]
+    },
+  }
+}
+
+/** The 422 for a cursor query parameter the list cannot resume from; `message` says why. */
+export function invalidCursor(message: string, cause?: unknown) {
+  return platformErrors.VALIDATION_FAILED({
+    detail: `Invalid query: cursor ${message}`,
+    errors: [{ location: 'query', pointer: '/cursor', message }],
+    cause,
+  })
+}
