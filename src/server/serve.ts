@@ -6,6 +6,7 @@ import { createLogger } from '../platform/logging/logger.ts'
 import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
 import { createLifecycle } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
+import { trackConnections } from '../platform/http/connections.ts'
 import { createDatabase, type Database } from '../platform/db/database.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { buildApp, type App } from '../app.ts'
@@ -54,6 +55,7 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     )
   }
   const app = await buildApp(config, { logger, lifecycle, database, version: options.version })
+  const connections = trackConnections(app.server)
 
   let firstSignalAt: number | undefined
   const onSignal = (signal: NodeJS.Signals) => {
@@ -67,7 +69,7 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     }
     firstSignalAt = performance.now()
     logger.info({ signal }, 'shutdown requested')
-    shutdownGracefully({ app, lifecycle, log: logger }, config.lifecycle)
+    shutdownGracefully({ app, connections, lifecycle, log: logger }, config.lifecycle)
       // The server is closed: no request can still use what it opened.
       .then(() => resources.closeAll())
       .then(

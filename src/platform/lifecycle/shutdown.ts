@@ -3,13 +3,18 @@ import type { Server } from 'node:http'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify'
 import type { LifecycleConfig } from '../config/config.ts'
+import type { ConnectionTracker } from '../http/connections.ts'
 import type { Lifecycle } from './state.ts'
 
 /** How often idle keep-alive sockets are closed while in-flight requests finish. */
 const IDLE_SWEEP_MS = 100
+/** How long connections stay open after the listener closes, for requests already on their way. */
+const IDLE_GRACE_MS = 1000
 
 export interface ShutdownDeps {
   app: FastifyInstance
+  /** The app server's connections, tracked from before it listened. */
+  connections: ConnectionTracker
   lifecycle: Lifecycle
   log: FastifyBaseLogger
 }
@@ -20,39 +25,56 @@ export interface ShutdownReport {
   durationMs: number
 }
 
+/** The idle grace: IDLE_GRACE_MS, but never more than a quarter of SHUTDOWN_TIMEOUT_MS. */
+export function idleGraceMsOf(shutdownTimeoutMs: number): number {
+  return Math.min(IDLE_GRACE_MS, Math.floor(shutdownTimeoutMs / 4))
+}
+
 /**
- * 1. readiness turns 503 and responses carry Connection: close;
+ * 1. readiness turns 503 and every response not yet sent carries Connection: close;
  * 2. wait SHUTDOWN_DRAIN_DELAY_MS so load balancers stop routing here;
- * 3. stop accepting and close idle keep-alive connections explicitly;
- * 4. let in-flight requests finish within SHUTDOWN_TIMEOUT_MS, then cut what is left;
+ * 3. close the listener only, then keep every open connection for the idle grace: a request already
+ *    accepted, or sent on a keep-alive connection before the client saw our close, is still answered;
+ * 4. close idle connections and let in-flight requests finish, all within SHUTDOWN_TIMEOUT_MS of the
+ *    listener closing, then cut what is left;
  * 5. close resources (Fastify onClose hooks, newest first).
  */
 export async function shutdownGracefully(
   deps: ShutdownDeps,
   config: LifecycleConfig,
 ): Promise<ShutdownReport> {
-  const { app, lifecycle, log } = deps
+  const { app, connections, lifecycle, log } = deps
   const started = performance.now()
-  const server: Server = app.server
 
   lifecycle.startDraining()
+  // Requests that began before the drain would otherwise leave their connection open for reuse.
+  const marked = connections.closeAfterResponses()
   log.info(
-    { phase: 'drain', drain_delay_ms: config.drainDelayMs },
+    { phase: 'drain', drain_delay_ms: config.drainDelayMs, responses_marked_close: marked },
     'shutdown: readiness is failing, draining',
   )
-  await sleep(config.drainDelayMs)
+  // Without a drain delay the listener closes in this very tick, before any client has read a
+  // Connection: close and reconnected: a connection opened after that is refused, never reset.
+  if (config.drainDelayMs > 0) await sleep(config.drainDelayMs)
 
-  log.info({ phase: 'stop_accepting' }, 'shutdown: listener closed, closing idle connections')
-  const closed = app.close()
-  // Node 19+ closes idle sockets inside server.close(), but that is an implementation detail we do not
-  // lean on: keep-alive sockets with no request in flight are closed here, explicitly.
-  server.closeIdleConnections()
+  connections.stopListening()
+  const stoppedListeningAt = performance.now()
+  const idleGraceMs = idleGraceMsOf(config.shutdownTimeoutMs)
+  log.info(
+    { phase: 'stop_accepting', idle_grace_ms: idleGraceMs, open_connections: connections.openConnections },
+    'shutdown: listener closed, open connections may still send a request',
+  )
+  await connections.waitForNoConnections(idleGraceMs)
 
   log.info(
-    { phase: 'in_flight', timeout_ms: config.shutdownTimeoutMs },
-    'shutdown: waiting for in-flight requests',
+    { phase: 'in_flight', timeout_ms: config.shutdownTimeoutMs, in_flight: connections.responsesInProgress },
+    'shutdown: closing idle connections, waiting for in-flight requests',
   )
-  const forcedConnections = await waitOrCut(server, closed, config.shutdownTimeoutMs, log)
+  // Node closes the connections idle at this instant inside server.close(); the rest close after their
+  // response, which carries Connection: close.
+  const closed = app.close()
+  const remainingMs = Math.max(0, config.shutdownTimeoutMs - (performance.now() - stoppedListeningAt))
+  const forcedConnections = await waitOrCut(app.server, closed, remainingMs, log)
 
   lifecycle.markStopped()
   const durationMs = Math.round(performance.now() - started)
@@ -70,8 +92,8 @@ async function waitOrCut(
   log: FastifyBaseLogger,
 ): Promise<number> {
   const timer = new AbortController()
-  // Requests that began before the drain were answered without Connection: close, so their sockets turn
-  // idle after the response; sweeping idle sockets lets the server close as soon as the last one is done.
+  // A response whose headers left before the drain kept its connection alive: once it is done, the
+  // connection turns idle, and sweeping idle connections lets the server close as soon as the last one is.
   const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS)
   const outcome = await Promise.race([
     closed.then(() => 'closed' as const),
