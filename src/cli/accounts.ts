@@ -1,26 +1,18 @@
 // `bulwark keys create|list|revoke` and `bulwark users create`: credentials managed from the command line
 // against the configured database (pending migrations are applied first when MIGRATE_ON_START is set).
-import { parseArgs } from 'node:util'
+// Options are parsed in commands.ts; these runners check their values and do the work.
 import pino from 'pino'
 import { createMemoryAttemptStore } from '../platform/auth/attempts.ts'
 import { createAuditLog } from '../platform/auth/audit.ts'
 import { isScope, type Scope } from '../platform/auth/principal.ts'
-import type { Config } from '../platform/config/config.ts'
 import { AppError } from '../platform/errors/app-error.ts'
 import { createAccounts } from '../modules/accounts/accounts.ts'
+import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
 import { openDatabase } from '../server/database.ts'
+import { UsageError, type Invocation } from './commands.ts'
+import type { Config } from '../platform/config/config.ts'
 
 type Out = (line: string) => void
-
-const KEYS_USAGE = `Usage:
-  bulwark keys create --name NAME --scopes SCOPE[,SCOPE...] [--expires DATE|DAYSd] [--owner ID]
-  bulwark keys list
-  bulwark keys revoke ID|PREFIX
-Scopes: math:read, plans:read, plans:write, admin`
-
-const USERS_USAGE = `Usage:
-  bulwark users create --email EMAIL [--role user|admin]
-The password is read from BULWARK_PASSWORD, or from standard input.`
 
 /** Opens the database and the accounts services; closes them after `work`. */
 async function withAccounts(
@@ -63,112 +55,116 @@ export function parseExpiry(value: string | undefined, now = Date.now()): string
   return date.toISOString()
 }
 
-export async function runKeys(config: Readonly<Config>, args: readonly string[], out: Out): Promise<number> {
-  const [command, ...rest] = args
-  const { values, positionals } = parseArgs({
-    args: rest,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      scopes: { type: 'string' },
-      expires: { type: 'string' },
-      owner: { type: 'string' },
-    },
-  })
-  if (command === 'create') {
-    const scopes = (values.scopes ?? '')
-      .split(',')
-      .map((scope) => scope.trim())
-      .filter((scope) => scope !== '')
-    const unknown = scopes.filter((scope) => !isScope(scope))
-    if (values.name === undefined || scopes.length === 0 || unknown.length > 0) {
-      if (unknown.length > 0) out(`error: unknown scope(s): ${unknown.join(', ')}`)
-      out(KEYS_USAGE)
-      return 2
-    }
-    const expires = parseExpiry(values.expires)
-    return withAccounts(config, async ({ apiKeys }) => {
-      try {
-        const { key, apiKey } = await apiKeys.create('cli', {
-          name: values.name ?? '',
-          scopes: scopes as Scope[],
-          expires_at: expires,
-          owner_id: values.owner,
-        })
-        out(key)
-        out(
-          `id ${apiKey.id}  prefix ${apiKey.prefix}  owner ${apiKey.owner_id}  scopes ${apiKey.scopes.join(',')}  expires ${apiKey.expires_at ?? 'never'}`,
-        )
-        out('The key is shown only now; store it in your secret manager.')
-        return 0
-      } catch (error) {
-        return failed(out, error)
-      }
-    })
-  }
-  if (command === 'list') {
-    return withAccounts(config, async ({ apiKeys }) => {
-      let cursor: string | undefined
+/** `keys create`: --name and --scopes are present (commands.ts checks); the scopes must be known. */
+export async function createKey(
+  config: Readonly<Config>,
+  { values, out }: Pick<Invocation, 'values' | 'out'>,
+): Promise<number> {
+  const scopes = String(values.scopes)
+    .split(',')
+    .map((scope) => scope.trim())
+    .filter((scope) => scope !== '')
+  const unknown = scopes.filter((scope) => !isScope(scope))
+  if (unknown.length > 0) throw new UsageError(`unknown scope(s): ${unknown.join(', ')}`)
+  if (scopes.length === 0) throw new UsageError('--scopes names no scope')
+  const expires = parseExpiry(typeof values.expires === 'string' ? values.expires : undefined)
+  return withAccounts(config, async ({ apiKeys }) => {
+    try {
+      const { key, apiKey } = await apiKeys.create('cli', {
+        name: String(values.name),
+        scopes: scopes as Scope[],
+        expires_at: expires,
+        owner_id: typeof values.owner === 'string' ? values.owner : undefined,
+      })
+      out(key)
       out(
-        'id                                    prefix               scopes                     state    name',
+        `id ${apiKey.id}  prefix ${apiKey.prefix}  owner ${apiKey.owner_id}  scopes ${apiKey.scopes.join(',')}  expires ${apiKey.expires_at ?? 'never'}`,
       )
-      do {
-        const page = await apiKeys.list('cli', 200, cursor)
-        for (const key of page.items) {
-          const state =
-            key.revoked_at !== null
-              ? 'revoked'
-              : key.expires_at !== null && Date.parse(key.expires_at) <= Date.now()
-                ? 'expired'
-                : 'active'
-          out(
-            `${key.id}  ${key.prefix.padEnd(19)}  ${key.scopes.join(',').padEnd(25)}  ${state.padEnd(7)}  ${key.name}`,
-          )
-        }
-        cursor = page.next_cursor ?? undefined
-      } while (cursor !== undefined)
+      out('The key is shown only now; store it in your secret manager.')
       return 0
-    })
-  }
-  if (command === 'revoke' && positionals.length === 1) {
-    return withAccounts(config, async ({ apiKeys }) => {
-      try {
-        const key = await apiKeys.revoke('cli', positionals[0] ?? '')
-        out(`revoked ${key.prefix} (${key.name}) at ${key.revoked_at ?? ''}`)
-        return 0
-      } catch (error) {
-        return failed(out, error)
-      }
-    })
-  }
-  out(KEYS_USAGE)
-  return 2
+    } catch (error) {
+      return failed(out, error)
+    }
+  })
 }
 
-export async function runUsers(
-  config: Readonly<Config>,
-  args: readonly string[],
-  password: () => Promise<string>,
-  out: Out,
-): Promise<number> {
-  const [command, ...rest] = args
-  const { values } = parseArgs({
-    args: rest,
-    options: { email: { type: 'string' }, role: { type: 'string', default: 'user' } },
+/** The state a key is in now. */
+function stateOf(key: ApiKeyView, now: number): string {
+  if (key.revoked_at !== null) return 'revoked'
+  if (key.expires_at !== null && Date.parse(key.expires_at) <= now) return 'expired'
+  return 'active'
+}
+
+/** Rows as columns as wide as their widest cell; the last column is not padded. */
+export function columns(rows: readonly (readonly string[])[]): string[] {
+  const widths = rows[0]?.map((_, index) => Math.max(...rows.map((row) => row[index]?.length ?? 0))) ?? []
+  return rows.map((row) =>
+    row.map((cell, index) => (index === row.length - 1 ? cell : cell.padEnd(widths[index] ?? 0))).join('  '),
+  )
+}
+
+/** `keys list`: every key, aligned whatever its scopes, with when it was last used. */
+export async function listKeys(config: Readonly<Config>, out: Out): Promise<number> {
+  return withAccounts(config, async ({ apiKeys }) => {
+    const rows: string[][] = [['id', 'prefix', 'scopes', 'state', 'last_used_at', 'name']]
+    const now = Date.now()
+    let cursor: string | undefined
+    do {
+      const page = await apiKeys.list('cli', 200, cursor)
+      for (const key of page.items) {
+        rows.push([
+          key.id,
+          key.prefix,
+          key.scopes.join(','),
+          stateOf(key, now),
+          key.last_used_at ?? 'never',
+          key.name,
+        ])
+      }
+      cursor = page.next_cursor ?? undefined
+    } while (cursor !== undefined)
+    for (const line of columns(rows)) out(line)
+    return 0
   })
-  if (
-    command !== 'create' ||
-    values.email === undefined ||
-    (values.role !== 'user' && values.role !== 'admin')
-  ) {
-    out(USERS_USAGE)
-    return 2
-  }
-  const secret = await password()
+}
+
+/** `keys revoke ID|PREFIX`. */
+export async function revokeKey(config: Readonly<Config>, idOrPrefix: string, out: Out): Promise<number> {
+  return withAccounts(config, async ({ apiKeys }) => {
+    try {
+      const key = await apiKeys.revoke('cli', idOrPrefix)
+      out(`revoked ${key.prefix} (${key.name}) at ${key.revoked_at ?? ''}`)
+      return 0
+    } catch (error) {
+      return failed(out, error)
+    }
+  })
+}
+
+/** BULWARK_PASSWORD, or standard input (one line; never a command-line argument, which `ps` shows). */
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.BULWARK_PASSWORD
+  if (fromEnv !== undefined && fromEnv !== '') return fromEnv
+  const chunks: Buffer[] = []
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '')
+}
+
+/** `users create --email EMAIL [--role user|admin]`. */
+export async function createUser(
+  config: Readonly<Config>,
+  { values, out }: Pick<Invocation, 'values' | 'out'>,
+  password: () => Promise<string> = readPassword,
+): Promise<number> {
   const role = values.role
+  if (role !== 'user' && role !== 'admin')
+    throw new UsageError(`--role must be user or admin, not "${String(role)}"`)
+  const secret = await password()
   return withAccounts(config, async ({ auth }) => {
     try {
-      const user = await auth.createUser('cli', { email: values.email ?? '', password: secret, role })
+      const user = await auth.createUser('cli', { email: String(values.email), password: secret, role })
       out(`created ${user.role} ${user.email} (${user.id})`)
       return 0
     } catch (error) {

@@ -40,7 +40,7 @@ export function printFirstAdminKey(key: string, baseUrl: string, write: (text: s
       '  Try it:',
       `    curl -H "Authorization: Bearer ${key}" ${baseUrl}/api/v1/math/fibonacci/10`,
       '',
-      '  Create more with `bulwark keys create --name NAME --scopes math:read,plans:read`.',
+      '  Create more with `npx bulwark keys create --name NAME --scopes math:read,plans:read`.',
       '',
     ].join('\n') + '\n',
   )

@@ -33,7 +33,7 @@ export async function prepareDatabase(
   } else {
     const { pending } = await readMigrationState(database.db, MIGRATIONS)
     if (pending.length > 0)
-      log.warn({ pending }, 'migrations pending: readiness fails until `bulwark migrate` runs')
+      log.warn({ pending }, 'migrations pending: readiness fails until `npx bulwark migrate` runs')
   }
   if (database.backend === 'postgres') await checkBudget(config, database, log)
 }

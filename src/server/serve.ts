@@ -135,7 +135,7 @@ async function offerFirstAdminKey(
       if (key !== undefined) printFirstAdminKey(key, baseUrl, (text) => process.stderr.write(text))
     } else if (await app.accounts.apiKeys.isEmpty()) {
       logger.warn(
-        'no API key or user exists: create one with `bulwark keys create` or `bulwark users create`',
+        'no API key or user exists: create one with `npx bulwark keys create` or `npx bulwark users create`',
       )
     }
   } catch (error) {

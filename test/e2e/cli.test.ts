@@ -1,6 +1,7 @@
 // The bulwark CLI as a user runs it: config check, refusals at start, healthcheck.
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
 
@@ -71,11 +72,102 @@ describe('bulwark healthcheck', () => {
   })
 })
 
-describe('bulwark with an unknown command', () => {
-  it('prints the usage and exits 2', () => {
-    const result = bulwark(['launch'])
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
 
-    assert.equal(result.code, 2)
-    assert.match(result.stderr, /Usage: bulwark/)
+/** Every command and subcommand a user can type. */
+const COMMANDS = [
+  'serve',
+  'migrate',
+  'config check',
+  'healthcheck',
+  'keys create',
+  'keys list',
+  'keys revoke',
+  'users create',
+  'openapi',
+  'version',
+]
+
+/** stderr holds exactly one line, and no stack. */
+function assertOneLine(stderr: string) {
+  assert.equal(stderr.trimEnd().split('\n').length, 1, stderr)
+  assert.doesNotMatch(stderr, /^\s+at /m)
+}
+
+describe('the bulwark CLI as a command-line tool', () => {
+  it('answers -h and --help on every command and subcommand with its usage, exit 0, doing nothing', () => {
+    for (const command of COMMANDS) {
+      for (const flag of ['--help', '-h']) {
+        // serve --help must not start a server: a spawnSync timeout would fail the exit code below.
+        const result = bulwark([...command.split(' '), flag], { PORT: '0' })
+
+        assert.equal(result.code, 0, `${command} ${flag}: ${result.stderr}`)
+        assert.match(result.stdout, new RegExp(`^Usage: npx bulwark ${command}`), `${command} ${flag}`)
+        assert.equal(result.stderr, '')
+      }
+    }
+  })
+
+  it('lists the commands for --help, -h, help and no command; and the subcommands of a group', () => {
+    for (const args of [['--help'], ['-h'], ['help'], []]) {
+      const result = bulwark(args)
+      assert.equal(result.code, 0)
+      assert.match(result.stdout, /^Usage: npx bulwark <command> \[options\]/)
+      for (const command of COMMANDS) assert.ok(result.stdout.includes(`  ${command}`), command)
+    }
+    const keys = bulwark(['keys', '--help'])
+    assert.equal(keys.code, 0)
+    assert.match(keys.stdout, /^Usage: npx bulwark keys <command>/)
+    assert.ok(keys.stdout.includes('keys revoke ID|PREFIX'))
+    assert.ok(!keys.stdout.includes('users create'))
+  })
+
+  it('prints the version for --version, -v and version', () => {
+    for (const args of [['--version'], ['-v'], ['version']]) {
+      const result = bulwark(args)
+      assert.equal(result.code, 0)
+      assert.equal(result.stdout, `${VERSION}\n`)
+    }
+  })
+
+  it('answers an unknown command, option or argument with one usage line on stderr and exit 2', () => {
+    const cases: [string[], RegExp][] = [
+      [['launch'], /^bulwark: unknown command "launch" \(run `npx bulwark --help` for the list\)$/],
+      [['keys'], /^bulwark: keys needs a command \(run `npx bulwark keys --help` for the list\)$/],
+      [['keys', 'rotate'], /^bulwark: unknown command "keys rotate"/],
+      [
+        ['migrate', '--force'],
+        /^bulwark migrate: unknown option --force \(usage: npx bulwark migrate \[--status\]\)$/,
+      ],
+      [['openapi', '--out'], /^bulwark openapi: .*--out.* \(usage: npx bulwark openapi \[--out FILE\]\)$/],
+      [
+        ['keys', 'create', '--name', 'x'],
+        /^bulwark keys create: missing --scopes \(usage: npx bulwark keys create --name/,
+      ],
+      [
+        ['keys', 'create', '--name', 'x', '--scopes', 'root'],
+        /^bulwark keys create: unknown scope\(s\): root/,
+      ],
+      [
+        ['keys', 'revoke'],
+        /^bulwark keys revoke: missing argument \(usage: npx bulwark keys revoke ID\|PREFIX\)$/,
+      ],
+      [['keys', 'list', 'extra'], /^bulwark keys list: unexpected argument extra/],
+      [
+        ['users', 'create', '--email', 'a@example.com', '--role', 'root'],
+        /^bulwark users create: --role must be user or admin/,
+      ],
+      [['config', 'frob'], /^bulwark: unknown command "config frob"/],
+    ]
+    for (const [args, expected] of cases) {
+      const result = bulwark(args, { DATA_DIR: 'memory://' })
+
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`)
+      assertOneLine(result.stderr)
+      assert.match(result.stderr.trimEnd(), expected)
+      assert.equal(result.stdout, '')
+    }
   })
 })

@@ -120,7 +120,7 @@ export const VARIABLES = {
     type: 'enum',
     values: ['open', 'admin', 'closed'],
     default: perEnv('open', 'closed', 'open'),
-    doc: 'Who creates user accounts: open (anyone, POST /api/v1/auth/register), admin (administrators, POST /api/v1/users), closed (only `bulwark users create`).',
+    doc: 'Who creates user accounts: open (anyone, POST /api/v1/auth/register), admin (administrators, POST /api/v1/users), closed (only `npx bulwark users create`).',
   },
   AUTH_PASSWORD_MIN_LENGTH: {
     group: 'auth',
@@ -333,7 +333,7 @@ export const VARIABLES = {
     group: 'database',
     type: 'boolean',
     default: perEnv('true', 'false', 'true'),
-    doc: 'Apply pending migrations at start (an advisory lock keeps concurrent instances safe); in production run `bulwark migrate` as a release step instead.',
+    doc: 'Apply pending migrations at start (an advisory lock keeps concurrent instances safe); in production run `npx bulwark migrate` as a release step instead.',
   },
   EXPECTED_INSTANCES: {
     group: 'database',

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { parseExpiry, runKeys, runUsers } from '../../../src/cli/accounts.ts'
+import {
+  columns,
+  createKey,
+  createUser,
+  listKeys,
+  parseExpiry,
+  revokeKey,
+} from '../../../src/cli/accounts.ts'
+import { UsageError } from '../../../src/cli/commands.ts'
 import { PASSWORD } from '../../helpers/accounts.ts'
 import { buildTestApp, testConfig } from '../../helpers/build-app.ts'
 import { createTestDatabase } from '../../helpers/database.ts'
@@ -21,7 +29,7 @@ describe('bulwark keys and users (in process)', () => {
     const { database, env, config, lines, out } = await setup(t)
 
     assert.equal(
-      await runKeys(config, ['create', '--name', 'ci', '--scopes', 'math:read', '--expires', '30d'], out),
+      await createKey(config, { values: { name: 'ci', scopes: 'math:read', expires: '30d' }, out }),
       0,
     )
     const key = lines[0] ?? ''
@@ -31,9 +39,11 @@ describe('bulwark keys and users (in process)', () => {
     assert.equal((await call()).statusCode, 200)
 
     lines.length = 0
-    assert.equal(await runKeys(config, ['list'], out), 0)
-    assert.ok(lines.some((line) => line.includes(key.slice(0, 19)) && line.includes('active')))
-    assert.equal(await runKeys(config, ['revoke', key.slice(0, 19)], out), 0)
+    assert.equal(await listKeys(config, out), 0)
+    assert.match(lines[0] ?? '', /^id +prefix +scopes +state +last_used_at +name$/)
+    const listed = lines.find((line) => line.includes(key.slice(0, 19)))
+    assert.match(listed ?? '', / active +20\d\d-\d\d-\d\dT[\d:.]+Z +ci$/, 'last_used_at of the key just used')
+    assert.equal(await revokeKey(config, key.slice(0, 19), out), 0)
     await new Promise((resolve) => setTimeout(resolve, 1100))
     assert.equal((await call()).statusCode, 401)
   })
@@ -41,28 +51,52 @@ describe('bulwark keys and users (in process)', () => {
   it('refuses unknown scopes and missing options with usage (exit 2)', async (t) => {
     const { config, lines, out } = await setup(t)
 
-    assert.equal(await runKeys(config, ['create', '--name', 'x', '--scopes', 'root'], out), 2)
-    assert.match(lines.join('\n'), /unknown scope/)
-    assert.equal(await runKeys(config, ['frobnicate'], out), 2)
-    assert.equal(await runKeys(config, ['revoke', 'bk_0000000000000000'], out), 1)
+    await assert.rejects(createKey(config, { values: { name: 'x', scopes: 'root' }, out }), UsageError)
+    await assert.rejects(createKey(config, { values: { name: 'x', scopes: ' , ' }, out }), /names no scope/)
+    assert.equal(await revokeKey(config, 'bk_0000000000000000', out), 1)
+    assert.match(lines.at(-1) ?? '', /^error: [A-Z_]+: /)
   })
 
   it('creates a user with a role; the policy still applies', async (t) => {
     const { config, lines, out } = await setup(t)
 
     assert.equal(
-      await runUsers(
+      await createUser(
         config,
-        ['create', '--email', 'Op@Example.com', '--role', 'admin'],
+        { values: { email: 'Op@Example.com', role: 'admin' }, out },
         async () => PASSWORD,
-        out,
       ),
       0,
     )
     assert.match(lines[0] ?? '', /^created admin op@example\.com/)
-    assert.equal(await runUsers(config, ['create', '--email', 'x@example.com'], async () => 'short', out), 1)
+    assert.equal(
+      await createUser(
+        config,
+        { values: { email: 'x@example.com', role: 'user' }, out },
+        async () => 'short',
+      ),
+      1,
+    )
     assert.match(lines[1] ?? '', /PASSWORD_REJECTED/)
-    assert.equal(await runUsers(config, ['create'], async () => PASSWORD, out), 2)
+    await assert.rejects(
+      createUser(config, { values: { email: 'x@example.com', role: 'root' }, out }, async () => PASSWORD),
+      /--role must be user or admin/,
+    )
+  })
+
+  it('aligns columns whatever the width of a cell', () => {
+    assert.deepEqual(
+      columns([
+        ['id', 'scopes', 'name'],
+        ['1', 'math:read,plans:read,plans:write,admin', 'wide'],
+        ['22', 'admin', 'x'],
+      ]),
+      [
+        'id  scopes                                  name',
+        '1   math:read,plans:read,plans:write,admin  wide',
+        '22  admin                                   x',
+      ],
+    )
   })
 
   it('reads --expires as a date or a number of days', () => {

@@ -1,0 +1,35 @@
+// Runners of the commands that are not about accounts; each imported only when its command runs.
+import { writeFileSync } from 'node:fs'
+import { readEnvironment } from '../platform/config/environment.ts'
+import { runConfigCheck } from './config-check.ts'
+import { runHealthcheck } from './healthcheck.ts'
+import { loadOrExit } from './load-config.ts'
+
+export async function serveCommand(version: string): Promise<undefined> {
+  const { config, warnings } = loadOrExit()
+  const { serve } = await import('../server/serve.ts')
+  await serve(config, { version, warnings })
+  return undefined
+}
+
+export async function migrateCommand(statusOnly: boolean, out: (line: string) => void): Promise<number> {
+  const { config } = loadOrExit()
+  const { runMigrate } = await import('./migrate.ts')
+  return runMigrate(config, statusOnly, out)
+}
+
+export function configCheckCommand(out: (line: string) => void): Promise<number> {
+  return Promise.resolve(runConfigCheck(readEnvironment(process.env, process.cwd()), out))
+}
+
+export function healthcheckCommand(out: (line: string) => void): Promise<number> {
+  return runHealthcheck(loadOrExit().config.server, out)
+}
+
+export async function openapiCommand(version: string, file: string | boolean | undefined): Promise<number> {
+  const { generateOpenApi } = await import('./openapi.ts')
+  const document = await generateOpenApi(version)
+  if (typeof file === 'string') writeFileSync(file, document)
+  else process.stdout.write(document)
+  return 0
+}
