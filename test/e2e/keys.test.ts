@@ -91,7 +91,10 @@ describe('bulwark keys against a running server on the same PostgreSQL database'
     assert.equal(listed.code, 0, listed.stdout + listed.stderr)
     const rows = listed.stdout.split('\n').filter((line) => line.startsWith(id))
     assert.equal(rows.length, 1, listed.stdout)
-    assert.match(rows[0] ?? '', /\s+math:read,plans:read,plans:write\s+active\s+e2e-client$/)
+    assert.match(
+      rows[0] ?? '',
+      /\s+math:read,plans:read,plans:write\s+active\s+(never|20\d\d-[\d:.TZ-]+)\s+e2e-client$/,
+    )
     assert.equal(listed.stdout.split('\n').filter((line) => /^[0-9a-f]{8}-/.test(line)).length, 1)
 
     const revoked = await bulwark(['keys', 'revoke', id], env)
@@ -112,7 +115,7 @@ describe('bulwark keys against a running server on the same PostgreSQL database'
     assert.match(refused.headers['www-authenticate'] ?? '', /^Bearer realm="[^"]*", error="invalid_token"$/)
     assert.ok(elapsedMs < 1500, `the revoked key worked for ${Math.round(elapsedMs)} ms`)
     const after = await bulwark(['keys', 'list'], env)
-    assert.match(after.stdout, new RegExp(`^${id} .*\\s+revoked\\s+e2e-client$`, 'm'))
+    assert.match(after.stdout, new RegExp(`^${id} .*\\s+revoked\\s+\\S+\\s+e2e-client$`, 'm'))
     assert.equal(server.child.exitCode, null, 'the server process is still running')
   })
 })
@@ -171,6 +174,6 @@ describe('the first admin API key outside production', () => {
     assert.equal(listed.code, 0, listed.stdout + listed.stderr)
     const rows = listed.stdout.split('\n').filter((line) => /^[0-9a-f]{8}-/.test(line))
     assert.equal(rows.length, 1, listed.stdout)
-    assert.match(rows[0] ?? '', /\s+active\s+first-start admin$/)
+    assert.match(rows[0] ?? '', /\s+active\s+(never|20\d\d-[\d:.TZ-]+)\s+first-start admin$/)
   })
 })
