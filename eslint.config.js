@@ -3,7 +3,18 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', 'data/', 'bin/'] },
+  {
+    ignores: [
+      'dist/',
+      'dist-test/',
+      'dist.*/',
+      'dist-test.*/',
+      'coverage/',
+      'node_modules/',
+      'data/',
+      'bin/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

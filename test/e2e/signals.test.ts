@@ -27,8 +27,8 @@ describe('signals to the real process', { timeout: 120_000 }, () => {
   it('stops the server gracefully when SIGTERM reaches only the `npm start` process, and npm exits 0', async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'bulwark-npm-'))
     t.after(() => rmSync(dataDir, { recursive: true, force: true }))
-    // --ignore-scripts skips prestart's build: other test files are using dist/ right now.
-    const npm = spawn('npm', ['start', '--silent', '--ignore-scripts'], {
+    // As a user runs it, prestart's build included: it replaces dist/ whole, and the tests run from dist-test/.
+    const npm = spawn('npm', ['start', '--silent'], {
       cwd: ROOT,
       env: isolatedEnv({
         HOME: process.env.HOME ?? ROOT,

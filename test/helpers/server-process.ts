@@ -4,7 +4,8 @@ import { once } from 'node:events'
 import { createInterface } from 'node:readline'
 import type { TestContext } from 'node:test'
 
-export const MAIN = new URL('../../dist/main.js', import.meta.url).pathname
+/** The tests' own build (npm test's pretest writes it), apart from dist/ so that `npm start` cannot remove it. */
+export const MAIN = new URL('../../dist-test/main.js', import.meta.url).pathname
 
 /**
  * The environment a spawned CLI or server starts from: nothing of the developer's (no .env, no variables)
