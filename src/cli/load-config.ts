@@ -9,6 +9,7 @@ export function loadOrExit(): Extract<LoadResult, { ok: true }> {
   if (result.ok) return { ...result, config: withPersistentDevelopmentSecret(result.config) }
   process.stderr.write(`bulwark: invalid configuration, ${result.problems.length} problem(s):\n`)
   for (const problem of result.problems) process.stderr.write(`  - ${problem}\n`)
+  for (const warning of result.warnings) process.stderr.write(`  warning: ${warning}\n`)
   process.stderr.write(`Run \`${CLI} config check\` to see the effective configuration.\n`)
   process.exit(CONFIG_EXIT_CODE)
 }

@@ -1,6 +1,6 @@
 // Runners of the commands that are not about accounts; each imported only when its command runs.
 import { writeFileSync } from 'node:fs'
-import { readEnvironment } from '../platform/config/environment.ts'
+import { readSourcedEnvironment } from '../platform/config/environment.ts'
 import { runConfigCheck } from './config-check.ts'
 import { runHealthcheck } from './healthcheck.ts'
 import { loadOrExit } from './load-config.ts'
@@ -19,7 +19,7 @@ export async function migrateCommand(statusOnly: boolean, out: (line: string) =>
 }
 
 export function configCheckCommand(out: (line: string) => void): Promise<number> {
-  return Promise.resolve(runConfigCheck(readEnvironment(process.env, process.cwd()), out))
+  return Promise.resolve(runConfigCheck(readSourcedEnvironment(process.env, process.cwd()), out))
 }
 
 export function healthcheckCommand(out: (line: string) => void): Promise<number> {

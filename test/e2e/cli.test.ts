@@ -21,6 +21,7 @@ const INSECURE_PRODUCTION = {
   LOG_FORMAT: 'pretty',
   TRUST_PROXY: '0.0.0.0/0',
   DOCS_ENABLED: 'true',
+  DOCS_PUBLIC: 'true',
   DATABASE_URL: 'postgres://app@db.internal/app',
 }
 
@@ -29,8 +30,9 @@ describe('bulwark config check', () => {
     const result = bulwark(['config', 'check'], { SECRET_KEY: 'a-very-secret-value-nobody-may-see-1234' })
 
     assert.equal(result.code, 0, result.stdout + result.stderr)
-    assert.match(result.stdout, /^SECRET_KEY=\[redacted\]$/m)
+    assert.match(result.stdout, /^SECRET_KEY=\[redacted\] {2}\(environment\)$/m)
     assert.match(result.stdout, /^PORT=3000 {2}\(default\)$/m)
+    assert.match(result.stdout, /^read \/dev\/null$/m)
     assert.ok(!result.stdout.includes('a-very-secret-value'))
     assert.match(result.stdout, /configuration OK/)
   })

@@ -74,8 +74,11 @@ function checkProductionSafety(config: Config): string[] {
   }
   const secretProblem = checkSecret(security.secretKey)
   if (secretProblem !== undefined) refusals.push(`SECRET_KEY: ${secretProblem}`)
-  if (config.docs.enabled) {
-    refusals.push('DOCS_ENABLED: the API docs would be public; publish openapi.json instead')
+  // Docs behind the authentication gate (DOCS_PUBLIC=false, production's default) reveal nothing to strangers.
+  if (config.docs.enabled && config.docs.public) {
+    refusals.push(
+      'DOCS_ENABLED: with DOCS_PUBLIC=true the API docs would be public; set DOCS_PUBLIC=false to keep them behind authentication, or publish openapi.json instead',
+    )
   }
   const tooBroad = server.trustProxy.filter(isTooBroadForProxies)
   if (tooBroad.length > 0) {

@@ -11,6 +11,7 @@ import {
   type VariableSpec,
 } from './schema.ts'
 import { checkConfig } from './checks.ts'
+import { unknownSettingWarnings } from './unknown-settings.ts'
 
 export type Environment = Readonly<Record<string, string | undefined>>
 
@@ -33,9 +34,9 @@ export function loadConfig(env: Environment): LoadResult {
     const parsed = parseValue(name, spec, raw, problems)
     if (parsed !== undefined) values[name] = parsed
   }
-  if (problems.length > 0) return { ok: false, problems, warnings: [] }
+  const warnings = unknownSettingWarnings(Object.keys(env))
+  if (problems.length > 0) return { ok: false, problems, warnings }
 
-  const warnings: string[] = []
   const config = toConfig(values, nodeEnv, warnings)
   const check = checkConfig(config)
   warnings.push(...check.warnings)
@@ -231,16 +232,20 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
   return Object.freeze(value)
 }
 
-/** The effective configuration as NAME=value lines, secrets redacted; what `bulwark config check` prints. */
-export function describeConfig(env: Environment): string[] {
+/**
+ * The effective configuration as NAME=value lines, secrets redacted, each with where its value came from:
+ * `(default)`, `(.env)`, `(environment)` or `(from NAME_FILE)`; what `bulwark config check` prints.
+ */
+export function describeConfig(env: Environment, fromFile: ReadonlySet<string> = new Set()): string[] {
   const nodeEnv = readNodeEnv(env)
+  const origin = (name: string) => (fromFile.has(name) ? '.env' : 'environment')
   return (Object.entries(VARIABLES) as [VariableName, VariableSpec][]).map(([name, spec]) => {
     const set = env[name] ?? ''
-    const fromFile = spec.secret === true && (env[`${name}_FILE`] ?? '') !== ''
-    if (spec.secret === true) {
-      const state = fromFile ? `[redacted, from ${name}_FILE]` : set === '' ? '(not set)' : '[redacted]'
-      return `${name}=${state}`
-    }
-    return `${name}=${set === '' ? defaultOf(spec, nodeEnv) : set}${set === '' ? '  (default)' : ''}`
+    const file = `${name}_FILE`
+    if (spec.secret === true && (env[file] ?? '') !== '')
+      return `${name}=[redacted]  (from ${file}, ${origin(file)})`
+    if (set === '')
+      return spec.secret === true ? `${name}=(not set)` : `${name}=${defaultOf(spec, nodeEnv)}  (default)`
+    return `${name}=${spec.secret === true ? '[redacted]' : set}  (${origin(name)})`
   })
 }

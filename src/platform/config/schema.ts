@@ -457,7 +457,7 @@ export const VARIABLES = {
     group: 'docs',
     type: 'boolean',
     default: perEnv('true', 'false', 'true'),
-    doc: 'Serve the OpenAPI document at /openapi.json and the docs UI at /docs. Refused in production.',
+    doc: 'Serve the OpenAPI document at /openapi.json and the docs UI at /docs. Refused in production when DOCS_PUBLIC is true.',
   },
   DOCS_PUBLIC: {
     group: 'docs',

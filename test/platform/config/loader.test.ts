@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { renderEnvExample } from '../../../src/platform/config/env-example.ts'
 import { describeConfig, loadConfig } from '../../../src/platform/config/loader.ts'
-import { readEnvironment } from '../../../src/platform/config/environment.ts'
+import { readEnvironment, readSourcedEnvironment } from '../../../src/platform/config/environment.ts'
 import { VARIABLES } from '../../../src/platform/config/schema.ts'
 import { TEST_SIGNING_KEY_FILE } from '../../helpers/build-app.ts'
 import { PUBLISHED_KEY_FILES } from '../../helpers/signing-keys.ts'
@@ -166,7 +166,7 @@ describe('production refusals', () => {
     ['a short secret', { SECRET_KEY: 'abc123' }, 'SECRET_KEY'],
     ['a sample secret', { SECRET_KEY: 'replace-me-with-at-least-32-random-characters' }, 'SECRET_KEY'],
     ['a low-entropy secret', { SECRET_KEY: 'a'.repeat(40) }, 'SECRET_KEY'],
-    ['public docs', { DOCS_ENABLED: 'true' }, 'DOCS_ENABLED'],
+    ['public docs', { DOCS_ENABLED: 'true', DOCS_PUBLIC: 'true' }, 'DOCS_ENABLED'],
     ['trusting every proxy', { TRUST_PROXY: '0.0.0.0/0' }, 'TRUST_PROXY'],
     [
       'trusting every proxy, spelled otherwise',
@@ -199,9 +199,15 @@ describe('production refusals', () => {
       CORS_ORIGINS: '*',
       LOG_FORMAT: 'pretty',
       DOCS_ENABLED: 'true',
+      DOCS_PUBLIC: 'true',
     })
 
     assert.equal(problems.length, 6, 'three settings, the missing secret, database and signing key')
+  })
+
+  it('accepts docs in production behind the authentication gate (DOCS_PUBLIC=false, the default there)', () => {
+    assert.deepEqual(problemsOf({ ...PRODUCTION, DOCS_ENABLED: 'true' }), [])
+    assert.deepEqual(problemsOf({ ...PRODUCTION, DOCS_ENABLED: 'true', DOCS_PUBLIC: 'false' }), [])
   })
 
   it('refuses a cheap scrypt cost and a missing JWT signing key in production', () => {
@@ -282,13 +288,57 @@ describe('production refusals', () => {
 })
 
 describe('describeConfig', () => {
-  it('redacts secrets and marks defaults', () => {
-    const lines = describeConfig({ SECRET_KEY: SECRET, PORT: '8080' })
+  it('redacts secrets and says where each value came from', () => {
+    const lines = describeConfig(
+      { SECRET_KEY: SECRET, PORT: '8080', HOST: '127.0.0.1', DATABASE_URL_FILE: '/run/secrets/db' },
+      new Set(['PORT', 'DATABASE_URL_FILE']),
+    )
 
-    assert.ok(lines.includes('SECRET_KEY=[redacted]'))
-    assert.ok(lines.includes('PORT=8080'))
+    assert.ok(lines.includes('SECRET_KEY=[redacted]  (environment)'))
+    assert.ok(lines.includes('PORT=8080  (.env)'))
+    assert.ok(lines.includes('HOST=127.0.0.1  (environment)'))
+    assert.ok(lines.includes('DATABASE_URL=[redacted]  (from DATABASE_URL_FILE, .env)'))
     assert.ok(lines.includes('LOG_FORMAT=pretty  (default)'))
     assert.ok(lines.every((line) => !line.includes(SECRET)))
+  })
+})
+
+describe('settings that are not in the schema', () => {
+  it('warns about names that look like settings, with the closest known name', () => {
+    const result = loadConfig({
+      PROT: '8080',
+      DATABSE_URL: 'postgres://x',
+      DB_PASSWORD: 'p',
+      LOG_LEVL: 'debug',
+    })
+
+    const [prot, databse, password, levl] = result.warnings
+    assert.equal(prot, 'PROT: not a Bulwark setting and ignored; did you mean PORT?')
+    assert.equal(databse, 'DATABSE_URL: not a Bulwark setting and ignored; did you mean DATABASE_URL?')
+    assert.match(password ?? '', /^DB_PASSWORD: not a Bulwark setting and ignored \(the closest is DB_\w+; /)
+    assert.equal(levl, 'LOG_LEVL: not a Bulwark setting and ignored; did you mean LOG_LEVEL?')
+  })
+
+  it('leaves the variables of other programs alone', () => {
+    const result = loadConfig({
+      PATH: '/usr/bin',
+      HOME: '/root',
+      TERM: 'xterm',
+      LANG: 'C.UTF-8',
+      PWD: '/',
+      SHELL: '/bin/sh',
+      USER: 'root',
+      NODE_OPTIONS: '',
+      NODE_V8_COVERAGE: '/tmp/c',
+      SECRET_KEY_FILE: '',
+      UV_THREADPOOL_SIZE: '8',
+      ENV_FILE: '/dev/null',
+    })
+
+    assert.deepEqual(
+      result.warnings.filter((warning) => warning.includes('not a Bulwark setting')),
+      [],
+    )
   })
 })
 
@@ -301,6 +351,17 @@ describe('readEnvironment', () => {
 
     assert.equal(env.PORT, '4000')
     assert.equal(env.LOG_LEVEL, 'warn')
+  })
+
+  it('says which file it read and which names came from it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bulwark-env-'))
+    writeFileSync(join(dir, '.env'), 'PORT=4000\nLOG_LEVEL=debug\n')
+
+    const sourced = readSourcedEnvironment({ LOG_LEVEL: 'warn' }, dir)
+
+    assert.equal(sourced.file, join(dir, '.env'))
+    assert.deepEqual([...sourced.fromFile], ['PORT'])
+    assert.equal(readSourcedEnvironment({}, mkdtempSync(join(tmpdir(), 'bulwark-env-'))).file, undefined)
   })
 
   it('returns the process environment when there is no .env', () => {
