@@ -4,9 +4,12 @@ import { withPersistentDevelopmentSecret } from '../platform/config/development-
 import { readEnvironment } from '../platform/config/environment.ts'
 import { CLI } from './commands.ts'
 
-export function loadOrExit(): Extract<LoadResult, { ok: true }> {
+export function loadOrExit(): Extract<LoadResult, { ok: true }> & { notices: string[] } {
   const result = loadConfig(readEnvironment(process.env, process.cwd()))
-  if (result.ok) return { ...result, config: withPersistentDevelopmentSecret(result.config) }
+  if (result.ok) {
+    const { config, notice } = withPersistentDevelopmentSecret(result.config)
+    return { ...result, config, notices: notice === undefined ? [] : [notice] }
+  }
   process.stderr.write(`bulwark: invalid configuration, ${result.problems.length} problem(s):\n`)
   for (const problem of result.problems) process.stderr.write(`  - ${problem}\n`)
   for (const warning of result.warnings) process.stderr.write(`  warning: ${warning}\n`)

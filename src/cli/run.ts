@@ -6,9 +6,9 @@ import { runHealthcheck } from './healthcheck.ts'
 import { loadOrExit } from './load-config.ts'
 
 export async function serveCommand(version: string): Promise<undefined> {
-  const { config, warnings } = loadOrExit()
+  const { config, warnings, notices } = loadOrExit()
   const { serve } = await import('../server/serve.ts')
-  await serve(config, { version, warnings })
+  await serve(config, { version, warnings, notices })
   return undefined
 }
 

@@ -2,7 +2,7 @@
 // (in the background for PostgreSQL) and shut down gracefully on a signal, closing resources newest first.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../platform/config/config.ts'
-import { createLogger } from '../platform/logging/logger.ts'
+import { createLogger, FASTIFY_LISTEN_TEXT } from '../platform/logging/logger.ts'
 import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
 import { createLifecycle } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
@@ -22,11 +22,14 @@ export interface ServeOptions {
   version: string
   /** Configuration warnings to log once the logger exists. */
   warnings: readonly string[]
+  /** Things worth saying once at info (a development secret generated now). */
+  notices?: readonly string[]
 }
 
 export async function serve(config: Readonly<Config>, options: ServeOptions): Promise<void> {
   const { logger, flush } = createLogger(config.log)
   for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
+  for (const notice of options.notices ?? []) logger.info(notice)
   const exit = async (code: number) => {
     await flush()
     process.exit(code)
@@ -91,7 +94,11 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     void exit(1)
   })
 
-  const address = await app.listen({ host: config.server.host, port: config.server.port })
+  const address = await app.listen({
+    host: config.server.host,
+    port: config.server.port,
+    listenTextResolver: () => FASTIFY_LISTEN_TEXT,
+  })
   lifecycle.markReady()
   const bound = app.server.address()
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port

@@ -8,12 +8,25 @@ import type { Config } from './config.ts'
 
 const FILE_NAME = 'secret-key'
 
+export interface DevelopmentSecret {
+  config: Readonly<Config>
+  /** Said once, at info: when the secret was generated now (not when an earlier start's file was read). */
+  notice: string | undefined
+}
+
 /** The configuration with a persisted secret, or unchanged when SECRET_KEY was set or nothing persists. */
-export function withPersistentDevelopmentSecret(config: Readonly<Config>): Readonly<Config> {
+export function withPersistentDevelopmentSecret(config: Readonly<Config>): DevelopmentSecret {
   const { dataDir } = config.db
-  if (!config.security.secretKeyGenerated || dataDir.startsWith('memory://')) return config
+  if (!config.security.secretKeyGenerated) return { config, notice: undefined }
+  if (dataDir.startsWith('memory://')) {
+    return {
+      config,
+      notice: 'SECRET_KEY is not set: using a random one for this process (DATA_DIR is memory://)',
+    }
+  }
   const path = join(dataDir, FILE_NAME)
   let secretKey: string
+  let notice: string | undefined
   try {
     secretKey = readFileSync(path, 'utf8').trim()
   } catch {
@@ -22,9 +35,13 @@ export function withPersistentDevelopmentSecret(config: Readonly<Config>): Reado
     // wx: if another process created it meanwhile, keep theirs.
     try {
       writeFileSync(path, `${secretKey}\n`, { mode: 0o600, flag: 'wx' })
+      notice = `SECRET_KEY is not set: generated one for development in ${path}, kept for later starts (set SECRET_KEY to choose your own)`
     } catch {
       secretKey = readFileSync(path, 'utf8').trim()
     }
   }
-  return Object.freeze({ ...config, security: Object.freeze({ ...config.security, secretKey }) })
+  return {
+    config: Object.freeze({ ...config, security: Object.freeze({ ...config.security, secretKey }) }),
+    notice,
+  }
 }

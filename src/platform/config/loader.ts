@@ -37,7 +37,7 @@ export function loadConfig(env: Environment): LoadResult {
   const warnings = unknownSettingWarnings(Object.keys(env))
   if (problems.length > 0) return { ok: false, problems, warnings }
 
-  const config = toConfig(values, nodeEnv, warnings)
+  const config = toConfig(values, nodeEnv)
   const check = checkConfig(config)
   warnings.push(...check.warnings)
   // libuv's pool (UV_THREADPOOL_SIZE, read by Node itself) must keep threads free of password hashing.
@@ -127,18 +127,16 @@ function parseValue(
   }
 }
 
-function toConfig(values: Values, env: NodeEnv, warnings: string[]): Config {
+function toConfig(values: Values, env: NodeEnv): Config {
   const int = (name: VariableName) => values[name] as number
   const str = (name: VariableName) => values[name] as string
   const list = (name: VariableName) => values[name] as readonly string[]
   let secretKey = str('SECRET_KEY')
   const secretKeyGenerated = secretKey === '' && env !== 'production'
   if (secretKeyGenerated) {
-    // Outside production a missing secret is replaced by a random one for this process only.
+    // Outside production a missing secret is replaced by a random one for this process only (and kept in
+    // DATA_DIR by withPersistentDevelopmentSecret, which says so once, when it creates the file).
     secretKey = randomBytes(48).toString('base64')
-    warnings.push(
-      'SECRET_KEY: not set; using one generated for development (kept in DATA_DIR/secret-key unless DATA_DIR is memory://)',
-    )
   }
   return {
     env,

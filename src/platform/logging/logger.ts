@@ -42,6 +42,12 @@ export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
   return [...(isIdentifier ? [field] : []), ...CONTAINERS.map((container) => `${container}${key}`)]
 })
 
+/**
+ * Fastify's listen writes its own "Server listening at" line per address; the server writes one line
+ * with the address, port and environment instead, and passes this text as Fastify's so it is dropped.
+ */
+export const FASTIFY_LISTEN_TEXT = 'fastify listening (logged by serve)'
+
 export interface ProcessLogger {
   logger: Logger
   /** Writes out everything buffered; call before the process exits. */
@@ -58,6 +64,11 @@ export function createLogger(config: LogConfig, destination?: NodeJS.WritableStr
     errorKey: 'error',
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    hooks: {
+      logMethod(args, method) {
+        if (args[0] !== FASTIFY_LISTEN_TEXT) method.apply(this, args)
+      },
+    },
   }
   if (destination !== undefined) {
     const logger = pino(options, destination)
@@ -67,7 +78,8 @@ export function createLogger(config: LogConfig, destination?: NodeJS.WritableStr
     const transport = pino.transport({
       target: 'pino-pretty',
       options: {
-        colorize: true,
+        // Colour codes only where a terminal shows them, not in a file or a pipe.
+        colorize: process.stdout.isTTY,
         singleLine: true,
         messageKey: 'message',
         translateTime: 'SYS:HH:MM:ss.l',
