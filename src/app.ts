@@ -10,6 +10,7 @@ import { createClientErrorHandler } from './platform/http/client-errors.ts'
 import { createCursorCodec } from './platform/http/cursor.ts'
 import { createJsonBodyParser } from './platform/http/json-body.ts'
 import { httpPlugin } from './platform/http/plugin.ts'
+import { indexRoute } from './platform/http/index-route.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
 import { createValidatorCompiler } from './platform/http/validation.ts'
@@ -159,6 +160,10 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
     errorCatalogs: ERROR_CATALOGS,
   })
+
+  if (config.env !== 'production') {
+    await app.register(indexRoute, { name: 'Bulwark API', version: deps.version, docs: config.docs.enabled })
+  }
 
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',

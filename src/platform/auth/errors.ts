@@ -47,13 +47,24 @@ export function challenge(realm: string, error?: 'invalid_token' | 'invalid_requ
 }
 
 /** A 401 with its challenge header. */
+/** A 401's detail says how to authenticate, not the title again; the same for every invalid credential. */
+const HOW_TO_AUTHENTICATE = {
+  AUTHENTICATION_REQUIRED:
+    'Send credentials: "Authorization: Bearer <API key or access token>" or "X-API-Key: <API key>".',
+  CREDENTIALS_INVALID:
+    'The credentials were not accepted. Send a valid one: "Authorization: Bearer <API key or access token>" or "X-API-Key: <API key>".',
+} as const
+
 export function unauthorized(
   realm: string,
   code: 'AUTHENTICATION_REQUIRED' | 'CREDENTIALS_INVALID',
   detail?: string,
 ): AppError {
   const error = code === 'AUTHENTICATION_REQUIRED' ? undefined : 'invalid_token'
-  return authErrors[code]({ detail, headers: { 'www-authenticate': challenge(realm, error) } })
+  return authErrors[code]({
+    detail: detail ?? HOW_TO_AUTHENTICATE[code],
+    headers: { 'www-authenticate': challenge(realm, error) },
+  })
 }
 
 /** A 429 telling the client when to come back (whole seconds, at least 1). */

@@ -27,6 +27,11 @@ describe('the authentication gate', () => {
       assert.equal(response.statusCode, 401, `${label}: ${response.body}`)
       assert.equal(response.headers['www-authenticate'], 'Bearer realm="bulwark"', label)
       assert.equal(response.json().error_code, 'AUTHENTICATION_REQUIRED', label)
+      // The detail says how to authenticate, not the title again.
+      assert.match(
+        response.json().detail,
+        /Authorization: Bearer <API key or access token>.*X-API-Key: <API key>/,
+      )
     }
   })
 
@@ -40,6 +45,7 @@ describe('the authentication gate', () => {
       .sort()
 
     assert.deepEqual(publicRoutes, [
+      'GET /', // the index, outside production only
       'GET /.well-known/jwks.json',
       'GET /health/live',
       'GET /health/ready',
@@ -84,11 +90,16 @@ describe('the authentication gate', () => {
       { 'x-api-key': `bk_0123456789abcdef_${'B'.repeat(43)}` },
     ]
 
+    const details = new Set<string>()
     for (const headers of cases) {
       const response = await anonymous({ url: '/api/v1/math/fibonacci/5', headers })
       assertProblem(response, 401, 'CREDENTIALS_INVALID')
+      details.add(response.json<{ detail: string }>().detail)
       assert.equal(response.headers['www-authenticate'], 'Bearer realm="bulwark", error="invalid_token"')
     }
+    // One detail for every reason (the body never says which), and it says how to authenticate.
+    assert.equal(details.size, 1)
+    assert.match([...details][0] ?? '', /^The credentials were not accepted\. .*X-API-Key: <API key>/)
   })
 
   it('refuses two different credentials in one request', async (t) => {
