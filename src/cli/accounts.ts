@@ -8,8 +8,9 @@ import { isScope, type Scope } from '../platform/auth/principal.ts'
 import { AppError } from '../platform/errors/app-error.ts'
 import { createAccounts } from '../modules/accounts/accounts.ts'
 import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
-import { openDatabase } from '../server/database.ts'
-import { UsageError, type Invocation } from './commands.ts'
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
+import { describeDatabaseFailure, openDatabase } from '../server/database.ts'
+import { CommandFailure, UsageError, type Invocation } from './commands.ts'
 import type { Config } from '../platform/config/config.ts'
 
 type Out = (line: string) => void
@@ -21,7 +22,10 @@ async function withAccounts(
 ) {
   // Log lines (audit events, warnings) go to stderr; stdout carries only the command's output.
   const logger = pino({ level: 'warn', messageKey: 'message' }, pino.destination(2))
-  const database = await openDatabase(config, logger)
+  const database = await openDatabase(config, logger).catch((error: unknown) => {
+    if (error instanceof DataDirLockedError) throw error
+    throw new CommandFailure(describeDatabaseFailure(error, config.db).message, { cause: error })
+  })
   const lockout = { threshold: 1000, windowMs: 1, baseLockMs: 1, maxLockMs: 1 }
   const accounts = await createAccounts(config, {
     database: database.db,

@@ -126,6 +126,16 @@ export class UsageError extends Error {
   override name = 'UsageError'
 }
 
+/** A command that failed for a reason a person can act on: one line, its exit code; the cause at debug. */
+export class CommandFailure extends Error {
+  override name = 'CommandFailure'
+  readonly exitCode: number
+  constructor(message: string, options: { exitCode?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.exitCode = options.exitCode ?? 1
+  }
+}
+
 function usageLine(command: Command): string {
   return `${CLI} ${command.name}${command.synopsis === '' ? '' : ` ${command.synopsis}`}`
 }
@@ -232,6 +242,15 @@ export async function runCli(
       version: io.version,
     })
   } catch (error) {
+    if (error instanceof CommandFailure) {
+      io.err(`bulwark ${command.name}: ${error.message}\n`)
+      // The stack only when asked for (LOG_LEVEL=debug or trace), never in the way of the one line.
+      const level = process.env.LOG_LEVEL
+      if ((level === 'debug' || level === 'trace') && error.cause instanceof Error) {
+        io.err(`${error.cause.stack ?? error.cause.message}\n`)
+      }
+      return error.exitCode
+    }
     const usage =
       error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
     if (!usage) throw error

@@ -1,12 +1,13 @@
 // `bulwark config check`: which .env it read, the effective configuration (secrets redacted) with where
 // each value came from, every warning and every problem.
 import { describeConfig, loadConfig, CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
+import type { Config } from '../platform/config/config.ts'
 import type { SourcedEnvironment } from '../platform/config/environment.ts'
 
-export function runConfigCheck(
+export async function runConfigCheck(
   { env, file, fromFile }: SourcedEnvironment,
   out: (line: string) => void,
-): number {
+): Promise<number> {
   out(file === undefined ? 'no .env file read (none in the working directory, or ENV_FILE)' : `read ${file}`)
   for (const line of describeConfig(env, fromFile)) out(line)
   const result = loadConfig(env)
@@ -17,5 +18,23 @@ export function runConfigCheck(
     return CONFIG_EXIT_CODE
   }
   out('\nconfiguration OK')
+  out(await databaseReport(result.config))
   return 0
+}
+
+/** Whether the configured PostgreSQL answers, in one line that says what to do when it does not. */
+async function databaseReport(config: Readonly<Config>): Promise<string> {
+  if (config.db.url === undefined) return `database: embedded PGlite under ${config.db.dataDir}`
+  const { createDatabase } = await import('../platform/db/database.ts')
+  const { describeDatabaseFailure } = await import('../server/database.ts')
+  const database = createDatabase(config.db, { warn: () => undefined })
+  try {
+    await database.ping(AbortSignal.timeout(config.db.connectTimeoutMs + 1000))
+    const { host } = new URL(config.db.url)
+    return `database: PostgreSQL at ${host} answers`
+  } catch (error) {
+    return `database: ${describeDatabaseFailure(error, config.db).message}`
+  } finally {
+    await database.close()
+  }
 }

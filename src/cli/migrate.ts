@@ -3,6 +3,8 @@ import type { Config } from '../platform/config/config.ts'
 import { createDatabase } from '../platform/db/database.ts'
 import { migrateDatabase, readMigrationState } from '../platform/db/migrator.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
+import { describeDatabaseFailure } from '../server/database.ts'
+import { CommandFailure } from './commands.ts'
 
 export async function runMigrate(
   config: Readonly<Config>,
@@ -20,8 +22,10 @@ export async function runMigrate(
     for (const name of state.pending) out(`pending  ${name}`)
     return 0
   } catch (error) {
-    out(`migrate failed: ${(error as Error).message}`)
-    return 1
+    // One line a person can act on; the stack only at LOG_LEVEL=debug (see commands.ts).
+    throw new CommandFailure(describeDatabaseFailure(error, config.db).message, {
+      cause: error,
+    })
   } finally {
     await database.close()
   }

@@ -19,7 +19,7 @@ export async function migrateCommand(statusOnly: boolean, out: (line: string) =>
 }
 
 export function configCheckCommand(out: (line: string) => void): Promise<number> {
-  return Promise.resolve(runConfigCheck(readSourcedEnvironment(process.env, process.cwd()), out))
+  return runConfigCheck(readSourcedEnvironment(process.env, process.cwd()), out)
 }
 
 export function healthcheckCommand(out: (line: string) => void): Promise<number> {

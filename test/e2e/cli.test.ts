@@ -14,6 +14,13 @@ function bulwark(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
 
+/** The test PostgreSQL's URL with another database name. */
+function withDatabase(name: string): string {
+  const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres')
+  url.pathname = `/${name}`
+  return url.toString()
+}
+
 const INSECURE_PRODUCTION = {
   NODE_ENV: 'production',
   SECRET_KEY: 'changeme',
@@ -45,6 +52,51 @@ describe('bulwark config check', () => {
       assert.match(result.stdout, new RegExp(`- ${name}: `))
     }
     assert.ok(!result.stdout.includes('changeme'))
+  })
+})
+
+describe('start-up errors a person can act on', () => {
+  const unreachable = {
+    NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:1/app',
+    DB_SSL: 'disable',
+  }
+  const missing = {
+    NODE_ENV: 'test',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/bulwark_no_such_db',
+    DB_SSL: 'disable',
+    ...(process.env.TEST_DATABASE_URL === undefined
+      ? {}
+      : { DATABASE_URL: withDatabase('bulwark_no_such_db') }),
+  }
+
+  it('config check says whether the database answers, and what to do when it does not', () => {
+    const down = bulwark(['config', 'check'], unreachable)
+    const unknown = bulwark(['config', 'check'], missing)
+
+    assert.equal(down.code, 0, down.stderr)
+    assert.match(
+      down.stdout,
+      /^database: nothing accepts connections at 127\.0\.0\.1:1: is PostgreSQL running there\?$/m,
+    )
+    assert.match(
+      unknown.stdout,
+      /^database: database "bulwark_no_such_db" does not exist at .*: create it \(createdb bulwark_no_such_db\)/m,
+    )
+  })
+
+  it('the CLI commands answer an unreachable database with one line and exit 1, the stack only at debug', () => {
+    for (const args of [['keys', 'list'], ['migrate'], ['users', 'create', '--email', 'a@example.com']]) {
+      const result = bulwark(args, { ...unreachable, BULWARK_PASSWORD: 'correct horse battery staple' })
+
+      assert.equal(result.code, 1, args.join(' '))
+      assert.equal(
+        result.stderr,
+        `bulwark ${args.slice(0, args[0] === 'migrate' ? 1 : 2).join(' ')}: nothing accepts connections at 127.0.0.1:1: is PostgreSQL running there?\n`,
+      )
+    }
+    const debug = bulwark(['keys', 'list'], { ...unreachable, LOG_LEVEL: 'debug' })
+    assert.match(debug.stderr, /ECONNREFUSED[\s\S]*\n\s+at /)
   })
 })
 
