@@ -150,8 +150,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     adminMfaRequired: config.auth.adminMfa === 'required',
     realm: 'bulwark',
   })
-  await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
-  await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
   await app.register(docsPlugin, {
     enabled: config.docs.enabled,
     public: config.docs.public,
@@ -160,6 +158,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
     errorCatalogs: ERROR_CATALOGS,
   })
+  // After docs, whose route collector must see the probes to document them.
+  await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
+  await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
 
   if (config.env !== 'production') {
     await app.register(indexRoute, { name: 'Bulwark API', version: deps.version, docs: config.docs.enabled })

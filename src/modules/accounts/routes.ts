@@ -98,6 +98,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { public: true },
       schema: {
         tags,
+        operationId: 'register',
         summary: 'Create an account (AUTH_REGISTRATION=open)',
         security: [],
         body: RegisterSchema,
@@ -113,6 +114,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { public: true },
       schema: {
         tags,
+        operationId: 'login',
         summary: 'Log in: an access token (15 min) and a single-use refresh token',
         description:
           'With two-factor authentication enabled, send totp_code (or recovery_code) too; without it the answer is 401 MFA_REQUIRED. Repeated failures lock the account and the client IP out (429).',
@@ -130,6 +132,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { public: true },
       schema: {
         tags,
+        operationId: 'refreshTokens',
         summary: 'Exchange a refresh token for new tokens (rotation; reuse revokes the session)',
         security: [],
         body: RefreshSchema,
@@ -158,7 +161,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     '/logout',
     {
       config: { auth: USER_ONLY },
-      schema: { tags, summary: 'End this session: revoke its refresh tokens and this access token' },
+      schema: {
+        tags,
+        operationId: 'logout',
+        summary: 'End this session: revoke its refresh tokens and this access token',
+      },
     },
     async (request, reply) => {
       await auth.logout(request.principal, contextOf(request))
@@ -171,7 +178,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     '/logout-all',
     {
       config: { auth: USER_ONLY },
-      schema: { tags, summary: 'End every session of the account; every outstanding token dies' },
+      schema: {
+        tags,
+        operationId: 'logoutAll',
+        summary: 'End every session of the account; every outstanding token dies',
+      },
     },
     async (request, reply) => {
       await auth.logoutAll(request.principal, contextOf(request))
@@ -186,6 +197,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { auth: USER_ONLY },
       schema: {
         tags,
+        operationId: 'changePassword',
         summary: 'Change the password; every session and token of the account ends',
         body: PasswordChangeSchema,
       },
@@ -201,7 +213,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     '/me',
     {
       config: { auth: USER_ONLY, cacheControl: CACHE_CONTROL.noStore },
-      schema: { tags, summary: 'The logged-in user', response: { 200: UserSchema } },
+      schema: {
+        tags,
+        operationId: 'getCurrentUser',
+        summary: 'The logged-in user',
+        response: { 200: UserSchema },
+      },
     },
     async (request) => auth.me(request.principal),
   )
@@ -210,7 +227,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     '/sessions',
     {
       config: { auth: { principals: ['user'] }, cacheControl: CACHE_CONTROL.noStore },
-      schema: { tags, summary: 'Active sessions of the account', response: { 200: SessionListSchema } },
+      schema: {
+        tags,
+        operationId: 'listSessions',
+        summary: 'Active sessions of the account',
+        response: { 200: SessionListSchema },
+      },
     },
     async (request) => auth.listSessions(request.principal),
   )
@@ -219,7 +241,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
     '/sessions/:id',
     {
       config: { auth: { principals: ['user'] } },
-      schema: { tags, summary: 'End one session (its refresh tokens stop working)', params: IdParamsSchema },
+      schema: {
+        tags,
+        operationId: 'endSession',
+        summary: 'End one session (its refresh tokens stop working)',
+        params: IdParamsSchema,
+      },
     },
     async (request, reply) => {
       await auth.revokeSession(request.principal, request.params.id, contextOf(request))
@@ -233,6 +260,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { auth: USER_ONLY },
       schema: {
         tags,
+        operationId: 'startTotpEnrolment',
         summary: 'Start TOTP enrolment: a secret and otpauth:// URI, active once confirmed',
         response: { 200: TotpEnrolmentSchema },
       },
@@ -246,6 +274,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { auth: USER_ONLY },
       schema: {
         tags,
+        operationId: 'confirmTotpEnrolment',
         summary: 'Confirm TOTP enrolment with a current code; returns one-time recovery codes',
         body: TotpConfirmSchema,
         response: { 200: RecoveryCodesSchema },
@@ -260,6 +289,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
       config: { auth: { principals: ['user'] } },
       schema: {
         tags,
+        operationId: 'disableTotp',
         summary: 'Turn TOTP off (password and a current code required)',
         body: TotpDisableSchema,
       },
@@ -278,6 +308,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asy
       config: { auth: { scopes: ['admin'] } },
       schema: {
         tags: ['users'],
+        operationId: 'createUser',
         summary: 'Create an account with a role (administrators; AUTH_REGISTRATION open or admin)',
         body: CreateUserSchema,
         response: { 201: UserSchema },
@@ -299,6 +330,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService;
     {
       schema: {
         tags,
+        operationId: 'createApiKey',
         summary: 'Issue an API key (the key is shown only in this response)',
         description:
           'Users issue keys acting as themselves, with at most their own scopes; admins may set owner_id and any scope. Overlapping rotation: issue the new key, deploy it, then revoke the old one.',
@@ -318,6 +350,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService;
       config: { cacheControl: CACHE_CONTROL.noStore },
       schema: {
         tags,
+        operationId: 'listApiKeys',
         summary: 'List API keys (your own; admins see all), newest first',
         querystring: ApiKeyListQuerySchema,
         response: { 200: ApiKeyPageSchema },
@@ -331,6 +364,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService;
     {
       schema: {
         tags,
+        operationId: 'revokeApiKey',
         summary: 'Revoke an API key (by id or prefix); it stops working everywhere within a second',
         params: IdParamsSchema,
         response: { 200: ApiKeySchema },
@@ -348,6 +382,7 @@ export const jwksRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asyn
       config: { public: true, cacheControl: 'public, max-age=300' },
       schema: {
         tags: ['auth'],
+        operationId: 'getJwks',
         summary: 'Public keys that verify access tokens (current and previous)',
         security: [],
         response: { 200: JwksSchema },

@@ -14,12 +14,12 @@ const DateTime = Type.String({ format: 'date-time' })
 
 export const RegisterSchema = Type.Object(
   { email: Email, password: Password },
-  { additionalProperties: false },
+  { title: 'Register', additionalProperties: false },
 )
 
 export const CreateUserSchema = Type.Object(
   { email: Email, password: Password, role: Type.Enum(['admin', 'user']) },
-  { additionalProperties: false },
+  { title: 'UserCreate', additionalProperties: false },
 )
 
 export const UserSchema = Type.Object(
@@ -30,7 +30,7 @@ export const UserSchema = Type.Object(
     mfa_enabled: Type.Boolean(),
     created_at: DateTime,
   },
-  { additionalProperties: false },
+  { title: 'User', additionalProperties: false },
 )
 
 export const LoginSchema = Type.Object(
@@ -40,7 +40,7 @@ export const LoginSchema = Type.Object(
     totp_code: Type.Optional(TotpCode),
     recovery_code: Type.Optional(RecoveryCode),
   },
-  { additionalProperties: false },
+  { title: 'Login', additionalProperties: false },
 )
 export type LoginBody = Static<typeof LoginSchema>
 
@@ -50,7 +50,7 @@ export const RefreshSchema = Type.Object(
       Type.String({ maxLength: 100, description: 'Omit in cookie mode: the refresh cookie is used.' }),
     ),
   },
-  { additionalProperties: false },
+  { title: 'Refresh', additionalProperties: false },
 )
 
 export const TokenPairSchema = Type.Object(
@@ -69,12 +69,12 @@ export const TokenPairSchema = Type.Object(
       description: 'Cookie mode: send as X-CSRF-Token on POST, PUT, PATCH and DELETE.',
     }),
   },
-  { additionalProperties: false },
+  { title: 'TokenPair', additionalProperties: false },
 )
 
 export const PasswordChangeSchema = Type.Object(
   { current_password: Password, new_password: Password },
-  { additionalProperties: false },
+  { title: 'PasswordChange', additionalProperties: false },
 )
 
 export const SessionSchema = Type.Object(
@@ -87,11 +87,11 @@ export const SessionSchema = Type.Object(
     ip: Type.String(),
     current: Type.Boolean({ description: 'The session of the token making this request.' }),
   },
-  { additionalProperties: false },
+  { title: 'Session', additionalProperties: false },
 )
 export const SessionListSchema = Type.Object(
   { items: Type.Array(SessionSchema) },
-  { additionalProperties: false },
+  { title: 'SessionList', additionalProperties: false },
 )
 
 export const IdParamsSchema = Type.Object(
@@ -104,16 +104,19 @@ export const TotpEnrolmentSchema = Type.Object(
     secret: Type.String({ description: 'Base32 secret, for authenticators that cannot scan a QR code.' }),
     otpauth_uri: Type.String({ description: 'otpauth:// URI to show as a QR code.' }),
   },
-  { additionalProperties: false },
+  { title: 'TotpEnrolment', additionalProperties: false },
 )
-export const TotpConfirmSchema = Type.Object({ totp_code: TotpCode }, { additionalProperties: false })
+export const TotpConfirmSchema = Type.Object(
+  { totp_code: TotpCode },
+  { title: 'TotpConfirm', additionalProperties: false },
+)
 export const RecoveryCodesSchema = Type.Object(
   { recovery_codes: Type.Array(Type.String(), { description: 'Each works once. Shown only now.' }) },
-  { additionalProperties: false },
+  { title: 'RecoveryCodes', additionalProperties: false },
 )
 export const TotpDisableSchema = Type.Object(
   { password: Password, totp_code: Type.Optional(TotpCode), recovery_code: Type.Optional(RecoveryCode) },
-  { additionalProperties: false },
+  { title: 'TotpDisable', additionalProperties: false },
 )
 
 export const ApiKeyCreateSchema = Type.Object(
@@ -125,7 +128,7 @@ export const ApiKeyCreateSchema = Type.Object(
       Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Administrators only.' }),
     ),
   },
-  { additionalProperties: false },
+  { title: 'ApiKeyCreate', additionalProperties: false },
 )
 
 export const ApiKeySchema = Type.Object(
@@ -140,7 +143,7 @@ export const ApiKeySchema = Type.Object(
     last_used_at: Nullable(Type.String({ format: 'date-time', description: 'Accurate to about a minute.' })),
     revoked_at: Nullable(DateTime),
   },
-  { additionalProperties: false },
+  { title: 'ApiKey', additionalProperties: false },
 )
 
 export const ApiKeyCreatedSchema = Type.Object(
@@ -148,7 +151,7 @@ export const ApiKeyCreatedSchema = Type.Object(
     key: Type.String({ description: 'The whole key. Shown only in this response; store it now.' }),
     api_key: ApiKeySchema,
   },
-  { additionalProperties: false },
+  { title: 'ApiKeyCreated', additionalProperties: false },
 )
 
 export const ApiKeyListQuerySchema = Type.Object(
@@ -161,7 +164,7 @@ export const ApiKeyListQuerySchema = Type.Object(
 
 export const ApiKeyPageSchema = Type.Object(
   { items: Type.Array(ApiKeySchema), next_cursor: Nullable(Type.String()) },
-  { additionalProperties: false },
+  { title: 'ApiKeyPage', additionalProperties: false },
 )
 
 export const JwksSchema = Type.Object(
@@ -173,5 +176,5 @@ export const JwksSchema = Type.Object(
       ),
     ),
   },
-  { additionalProperties: false },
+  { title: 'Jwks', additionalProperties: false },
 )

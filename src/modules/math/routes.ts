@@ -15,6 +15,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
       config: { auth: { scopes: ['math:read'] } },
       schema: {
         tags: ['math'],
+        operationId: 'evaluateExpression',
         summary: 'Evaluate an arithmetic expression in a restricted sandbox',
         description:
           'Elementary functions, matrices and comparisons only: no assignments, function definitions, ranges, ' +
@@ -32,6 +33,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
       config: { auth: { scopes: ['math:read'] } },
       schema: {
         tags: ['math'],
+        operationId: 'computeStatistics',
         summary: 'Descriptive statistics of a list of numbers',
         body: schemas.StatisticsRequestSchema,
         response: { 200: schemas.StatisticsResponseSchema },
@@ -46,6 +48,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
       config: { auth: { scopes: ['math:read'] } },
       schema: {
         tags: ['math'],
+        operationId: 'getFibonacci',
         summary: 'The n-th Fibonacci number, exact',
         params: schemas.FibonacciParamsSchema,
         response: { 200: schemas.FibonacciResponseSchema },

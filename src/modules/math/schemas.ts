@@ -27,7 +27,7 @@ export function createMathSchemas(limits: MathLimits) {
         }),
       ),
     },
-    { additionalProperties: false },
+    { title: 'EvaluateRequest', additionalProperties: false },
   )
 
   const NumberMatrixSchema = Type.Array(Type.Unknown(), { description: 'Nested arrays of numbers' })
@@ -39,7 +39,7 @@ export function createMathSchemas(limits: MathLimits) {
         examples: ['number'],
       }),
     },
-    { additionalProperties: false, examples: [{ result: 5, type: 'number' }] },
+    { title: 'EvaluateResponse', additionalProperties: false, examples: [{ result: 5, type: 'number' }] },
   )
 
   const StatisticsRequestSchema = Type.Object(
@@ -57,7 +57,7 @@ export function createMathSchemas(limits: MathLimits) {
         }),
       ),
     },
-    { additionalProperties: false },
+    { title: 'StatisticsRequest', additionalProperties: false },
   )
 
   const StatisticsResponseSchema = Type.Object(
@@ -75,7 +75,7 @@ export function createMathSchemas(limits: MathLimits) {
       max: Type.Number(),
       quantiles: Type.Array(Type.Object({ q: Type.Number(), value: Type.Number() })),
     },
-    { additionalProperties: false },
+    { title: 'StatisticsResponse', additionalProperties: false },
   )
 
   const FibonacciParamsSchema = Type.Object(
@@ -88,7 +88,7 @@ export function createMathSchemas(limits: MathLimits) {
       n: Type.Integer(),
       value: Type.String({ pattern: '^[0-9]+$', description: 'Exact value as a decimal string' }),
     },
-    { additionalProperties: false, examples: [{ n: 30, value: '832040' }] },
+    { title: 'FibonacciResponse', additionalProperties: false, examples: [{ n: 30, value: '832040' }] },
   )
 
   return {

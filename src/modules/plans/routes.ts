@@ -18,13 +18,29 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   { plans, prefix },
 ) => {
   const tags = ['plans']
+  const etag = { type: 'string', description: 'The version of this plan, for If-Match on a later change' }
 
   app.post(
     '/',
     {
-      config: { auth: { scopes: ['plans:write'] } },
+      config: {
+        auth: { scopes: ['plans:write'] },
+        responseHeaders: {
+          201: {
+            Location: { type: 'string', description: 'The URL of the new plan' },
+            ETag: etag,
+            'Idempotent-Replayed': {
+              type: 'string',
+              const: 'true',
+              description:
+                'Present when this is the stored answer to an earlier request with the same Idempotency-Key',
+            },
+          },
+        },
+      },
       schema: {
         tags,
+        operationId: 'createPlan',
         summary: 'Create a plan',
         headers: IdempotencyHeadersSchema,
         body: PlanCreateSchema,
@@ -52,6 +68,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
       config: { auth: { scopes: ['plans:read'] } },
       schema: {
         tags,
+        operationId: 'listPlans',
         summary: 'List plans: filters, full-text search, keyset pagination',
         querystring: PlanListQuerySchema,
         response: { 200: PlanPageSchema },
@@ -63,8 +80,14 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.get(
     '/:id',
     {
-      config: { auth: { scopes: ['plans:read'] } },
-      schema: { tags, summary: 'Get a plan', params: PlanIdParamsSchema, response: { 200: PlanSchema } },
+      config: { auth: { scopes: ['plans:read'] }, responseHeaders: { 200: { ETag: etag } } },
+      schema: {
+        tags,
+        operationId: 'getPlan',
+        summary: 'Get a plan',
+        params: PlanIdParamsSchema,
+        response: { 200: PlanSchema },
+      },
     },
     async (request, reply) => {
       const plan = await plans.get(request.principal, request.params.id)
@@ -75,9 +98,15 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.patch(
     '/:id',
     {
-      config: { auth: { scopes: ['plans:write'] } },
+      config: {
+        auth: { scopes: ['plans:write'] },
+        responseHeaders: { 200: { ETag: etag } },
+        // Its absence is answered 428 PRECONDITION_REQUIRED by the service, not 422 by validation.
+        requiredHeaders: ['if-match'],
+      },
       schema: {
         tags,
+        operationId: 'updatePlan',
         summary: 'Change a plan (If-Match with its ETag is required)',
         params: PlanIdParamsSchema,
         headers: IfMatchHeadersSchema,
@@ -98,6 +127,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
       config: { auth: { scopes: ['plans:write'] } },
       schema: {
         tags,
+        operationId: 'deletePlan',
         summary: 'Delete a plan (If-Match optional: deletes only that version)',
         params: PlanIdParamsSchema,
         headers: IfMatchHeadersSchema,

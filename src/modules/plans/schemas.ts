@@ -35,7 +35,7 @@ export const PlanSchema = Type.Object(
     created_at: Type.String({ format: 'date-time' }),
     updated_at: Type.String({ format: 'date-time' }),
   },
-  { additionalProperties: false },
+  { title: 'Plan', additionalProperties: false },
 )
 export type Plan = Static<typeof PlanSchema>
 
@@ -48,7 +48,7 @@ export const PlanCreateSchema = Type.Object(
     end_date: Type.Optional(Type.Union([CalendarDate('Last day; not before start_date'), Type.Null()])),
     tags: Type.Optional(Tags),
   },
-  { additionalProperties: false },
+  { title: 'PlanCreate', additionalProperties: false },
 )
 export type PlanCreate = Static<typeof PlanCreateSchema>
 
@@ -61,7 +61,7 @@ export const PlanPatchSchema = Type.Object(
     end_date: Type.Optional(Type.Union([CalendarDate('Last day; null clears it'), Type.Null()])),
     tags: Type.Optional(Tags),
   },
-  { additionalProperties: false, minProperties: 1 },
+  { title: 'PlanPatch', additionalProperties: false, minProperties: 1 },
 )
 export type PlanPatch = Static<typeof PlanPatchSchema>
 
@@ -102,7 +102,7 @@ export type PlanListQuery = Static<typeof PlanListQuerySchema>
 
 export const PlanPageSchema = Type.Object(
   { items: Type.Array(PlanSchema), next_cursor: Nullable(Type.String()) },
-  { additionalProperties: false },
+  { title: 'PlanPage', additionalProperties: false },
 )
 export type PlanPage = Static<typeof PlanPageSchema>
 

@@ -2,11 +2,12 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
-import type { OpenAPIV3 } from 'openapi-types'
+import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types'
 import swaggerUi from '@fastify/swagger-ui'
 import type { ErrorCatalog } from '../errors/app-error.ts'
 import { CACHE_CONTROL, cacheControlOf } from '../http/cache-control.ts'
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.ts'
+import { hoistNamedSchemas } from './named-schemas.ts'
 import { createProblemSchema, describeErrorCodes, PROBLEM_SCHEMA_ID } from './problem-schema.ts'
 
 export interface DocsOptions {
@@ -79,6 +80,12 @@ const AUTHENTICATED: Record<string, string[]>[] = [
   { cookieAuth: [] },
 ]
 
+/** A headers schema with `names` added to its required list (a copy; the route's own is left alone). */
+function withRequired<T extends { required?: string[] }>(headers: T | undefined, names: readonly string[]) {
+  if (headers === undefined || names.length === 0) return headers
+  return { ...headers, required: [...new Set([...(headers.required ?? []), ...names])] }
+}
+
 async function docs(app: FastifyInstance, options: DocsOptions) {
   app.addSchema(createProblemSchema(options.errorCatalogs))
   const problemResponse = (description: string) => ({
@@ -108,9 +115,13 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
         { name: 'api-keys', description: 'API keys for machines: issue, list, revoke' },
         { name: 'users', description: 'Accounts created by administrators' },
       ],
+      servers: [{ url: 'http://127.0.0.1:3000', description: '`npm start` on your machine' }],
       components: { securitySchemes: SECURITY_SCHEMES },
       security: AUTHENTICATED,
     },
+    // Titled schemas (Plan, ApiKey, ...) become named components: one type each in generated clients.
+    transformObject: (documentObject) =>
+      hoistNamedSchemas((documentObject as { openapiObject: OpenAPIV3_1.Document }).openapiObject),
     hideUntagged: true,
     // Shared schemas appear in components under their $id ("Problem"), not as def-0.
     refResolver: {
@@ -132,15 +143,20 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
         }
       }
       const own = (schema as { response?: Record<string, object> } | undefined)?.response ?? {}
+      const extraHeaders = route.config?.responseHeaders ?? {}
       // Successful responses carry the route's Cache-Control; errors are no-store (problemResponse).
       const successHeaders = cacheControlHeader(cacheControlOf(route.method, route.config))
       for (const [status, definition] of Object.entries(own)) {
         const isError = /^[45]/.test(status)
         const headers = isError ? cacheControlHeader(CACHE_CONTROL.noStore) : successHeaders
-        response[status] = { ...definition, headers }
+        response[status] = { ...definition, headers: { ...headers, ...extraHeaders[status] } }
       }
       const security = isPublic ? [] : AUTHENTICATED
-      return { schema: { ...schema, security, response }, url }
+      const headers = withRequired(
+        (schema as { headers?: { required?: string[] } } | undefined)?.headers,
+        route.config?.requiredHeaders ?? [],
+      )
+      return { schema: { ...schema, security, response, ...(headers === undefined ? {} : { headers }) }, url }
     },
   })
 

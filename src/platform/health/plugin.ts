@@ -32,7 +32,12 @@ async function health(app: FastifyInstance, options: HealthOptions) {
     '/health/live',
     {
       config: { public: true },
-      schema: { tags: ['health'], summary: 'Liveness probe', response: { 200: HealthLiveSchema } },
+      schema: {
+        tags: ['health'],
+        operationId: 'getLiveness',
+        summary: 'Liveness probe',
+        response: { 200: HealthLiveSchema },
+      },
     },
     async () => ({ status: 'ok' as const }),
   )
@@ -43,6 +48,7 @@ async function health(app: FastifyInstance, options: HealthOptions) {
       config: { public: true },
       schema: {
         tags: ['health'],
+        operationId: 'getReadiness',
         summary: 'Readiness probe: 503 while starting, draining or when a required dependency is down',
         response: { 200: HealthReadySchema, 503: HealthReadySchema },
       },

@@ -1,7 +1,7 @@
 // Response shapes of the health endpoints.
 import { Type } from 'typebox'
 
-export const HealthLiveSchema = Type.Object({ status: Type.Literal('ok') })
+export const HealthLiveSchema = Type.Object({ status: Type.Literal('ok') }, { title: 'HealthLive' })
 
 export const CheckOutcomeSchema = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('failing')]),
@@ -11,13 +11,16 @@ export const CheckOutcomeSchema = Type.Object({
   details: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
 })
 
-export const HealthReadySchema = Type.Object({
-  status: Type.Union([
-    Type.Literal('ready'),
-    Type.Literal('unavailable'),
-    Type.Literal('starting'),
-    Type.Literal('draining'),
-    Type.Literal('stopped'),
-  ]),
-  checks: Type.Record(Type.String(), CheckOutcomeSchema),
-})
+export const HealthReadySchema = Type.Object(
+  {
+    status: Type.Union([
+      Type.Literal('ready'),
+      Type.Literal('unavailable'),
+      Type.Literal('starting'),
+      Type.Literal('draining'),
+      Type.Literal('stopped'),
+    ]),
+    checks: Type.Record(Type.String(), CheckOutcomeSchema),
+  },
+  { title: 'HealthReady' },
+)

@@ -14,6 +14,16 @@ declare module 'fastify' {
      * `private, no-cache` for authenticated GET/HEAD, `no-store` otherwise. Errors are always no-store.
      */
     cacheControl?: string
+    /**
+     * Response headers the OpenAPI document lists for a status, beside Cache-Control, in the form
+     * @fastify/swagger takes: `{ 201: { Location: { type: 'string', description: '…' } } }`.
+     */
+    responseHeaders?: Readonly<Record<string, Readonly<Record<string, object>>>>
+    /**
+     * Request headers the document marks required although the schema leaves them optional, because the
+     * handler answers their absence itself with a more precise status (If-Match → 428, not 422).
+     */
+    requiredHeaders?: readonly string[]
   }
 }
 

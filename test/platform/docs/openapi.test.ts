@@ -43,7 +43,12 @@ describe('openapi.json', () => {
       assert.ok(operation, `${method} ${path} is documented`)
       assert.ok(operation.responses['200'])
       assert.ok(operation.responses['422'], 'validation errors are documented')
-      assert.match(JSON.stringify(operation), /example/)
+      // Examples live in the operation or in the named schemas it refers to.
+      const refs = [...JSON.stringify(operation).matchAll(/#\/components\/schemas\/(\w+)/g)].map(
+        (m) => m[1] ?? '',
+      )
+      const used = JSON.stringify([operation, ...refs.map((name) => document.components.schemas[name])])
+      assert.match(used, /example/)
     }
   })
 
@@ -105,6 +110,65 @@ describe('openapi.json', () => {
       }
     }
     assert.ok(operations >= 25, `${operations} operations`)
+  })
+
+  it('is shaped for client generators: operationIds, named schemas, every route, no stray slash (issue 9)', () => {
+    const document = JSON.parse(readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8')) as {
+      servers?: { url: string }[]
+      paths: Record<string, Record<string, Operation>>
+      components: { schemas: Record<string, unknown> }
+    }
+    interface Operation {
+      operationId?: string
+      parameters?: { in: string; name: string; required?: boolean }[]
+      responses: Record<
+        string,
+        { headers?: Record<string, unknown>; content?: Record<string, { schema: unknown }> }
+      >
+    }
+    const operations = Object.entries(document.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({ path, method, operation })),
+    )
+    const ids = operations.map(({ operation }) => operation.operationId)
+    assert.ok(
+      ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id)),
+      JSON.stringify(ids),
+    )
+    assert.equal(new Set(ids).size, ids.length, 'operationIds are unique')
+    for (const name of [
+      'Plan',
+      'PlanPage',
+      'PlanCreate',
+      'ApiKey',
+      'ApiKeyCreated',
+      'User',
+      'TokenPair',
+      'Problem',
+    ]) {
+      assert.ok(name in document.components.schemas, name)
+    }
+    assert.deepEqual(
+      document.paths['/api/v1/plans/{id}']?.get?.responses['200']?.content?.['application/json']?.schema,
+      {
+        $ref: '#/components/schemas/Plan',
+      },
+    )
+    assert.ok('/health/live' in document.paths && '/health/ready' in document.paths)
+    assert.deepEqual(
+      Object.keys(document.paths).filter((path) => path.endsWith('/')),
+      [],
+    )
+    const patch = document.paths['/api/v1/plans/{id}']?.patch
+    assert.equal(patch?.parameters?.find((p) => p.in === 'header' && p.name === 'if-match')?.required, true)
+    const created = document.paths['/api/v1/plans']?.post?.responses['201']?.headers ?? {}
+    assert.deepEqual(Object.keys(created).sort(), [
+      'Cache-Control',
+      'ETag',
+      'Idempotent-Replayed',
+      'Location',
+    ])
+    assert.ok('ETag' in (document.paths['/api/v1/plans/{id}']?.get?.responses['200']?.headers ?? {}))
+    assert.ok((document.servers?.length ?? 0) > 0)
   })
 
   it('lists every error code the service can answer with', async () => {
