@@ -45,3 +45,19 @@ export function printFirstAdminKey(key: string, baseUrl: string, write: (text: s
     ].join('\n') + '\n',
   )
 }
+
+/** On a start where keys exist but none was ever used (the first key may be lost): how to make one. */
+export function printCreateKeyHint(embedded: boolean, write: (text: string) => void): void {
+  write(
+    [
+      '',
+      '  No API key of this database has been used yet. If you do not have one, create one:',
+      '',
+      '    npx bulwark keys create --name me --scopes admin',
+      '',
+      ...(embedded
+        ? ['  (stop this server first: the embedded database in DATA_DIR serves one process)', '']
+        : []),
+    ].join('\n') + '\n',
+  )
+}

@@ -11,9 +11,9 @@ import { createDatabase, type Database } from '../platform/db/database.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { buildApp, type App } from '../app.ts'
 import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
-import { createFirstAdminKey, printFirstAdminKey } from './bootstrap.ts'
+import { createFirstAdminKey, printCreateKeyHint, printFirstAdminKey } from './bootstrap.ts'
 import { prepareDatabase, prepareInBackground, StartupRefusal } from './database.ts'
-import { DATA_DIR_LOCKED_EXIT_CODE } from './exit-codes.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE } from './exit-codes.ts'
 
 /** Signals this close to the first are the same signal delivered twice, not a request to hurry. */
 const DUPLICATE_SIGNAL_WINDOW_MS = 250
@@ -94,11 +94,18 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     void exit(1)
   })
 
-  const address = await app.listen({
-    host: config.server.host,
-    port: config.server.port,
-    listenTextResolver: () => FASTIFY_LISTEN_TEXT,
-  })
+  let address: string
+  try {
+    address = await app.listen({
+      host: config.server.host,
+      port: config.server.port,
+      listenTextResolver: () => FASTIFY_LISTEN_TEXT,
+    })
+  } catch (error) {
+    const refusal = listenRefusal(error, config.server.port)
+    if (refusal === undefined) throw error
+    return fatal(undefined, refusal, PORT_UNAVAILABLE_EXIT_CODE)
+  }
   lifecycle.markReady()
   const bound = app.server.address()
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
@@ -125,6 +132,15 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
   )
 }
 
+/** One line for a port that cannot be had (in use, or privileged), or undefined for anything else. */
+function listenRefusal(error: unknown, port: number): string | undefined {
+  const code = (error as { code?: unknown }).code
+  if (code === 'EADDRINUSE') return `port ${port} is in use; stop what listens there or set PORT`
+  if (code === 'EACCES') return `port ${port} needs privileges this process lacks; set PORT above 1023`
+  if (code === 'EADDRNOTAVAIL') return `HOST is not an address of this machine; set HOST (or 0.0.0.0)`
+  return undefined
+}
+
 /**
  * Outside production, once the server listens and the database is prepared: with no API key and no user,
  * create an admin key and print it at once. Production only says how to create one.
@@ -140,6 +156,10 @@ async function offerFirstAdminKey(
     if (config.env !== 'production') {
       const key = await createFirstAdminKey(app.accounts.apiKeys, database, logger)
       if (key !== undefined) printFirstAdminKey(key, baseUrl, (text) => process.stderr.write(text))
+      else if (!(await app.accounts.apiKeys.anyUsed())) {
+        // Keys exist but none was ever used: the first one may have been lost. Say how to make another.
+        printCreateKeyHint(database.backend === 'pglite', (text) => process.stderr.write(text))
+      }
     } else if (await app.accounts.apiKeys.isEmpty()) {
       logger.warn(
         'no API key or user exists: create one with `npx bulwark keys create` or `npx bulwark users create`',

@@ -22,6 +22,8 @@ export interface ApiKeysStore {
   touch(uses: ReadonlyMap<string, Date>): Promise<void>
   /** True when no API key and no user exists yet (first start). */
   isEmpty(): Promise<boolean>
+  /** Whether any credential was ever used: a key with last_used_at, or an account (which logs in). */
+  anyUsed(): Promise<boolean>
 }
 
 export function createApiKeysRepo(database: AnyDatabase): ApiKeysStore {
@@ -70,6 +72,12 @@ export function createApiKeysRepo(database: AnyDatabase): ApiKeysStore {
         select not exists (select 1 from api_keys) and not exists (select 1 from users) as empty
       `.execute(db)
       return row.rows[0]?.empty === true
+    },
+    async anyUsed() {
+      const row = await sql<{ used: boolean }>`
+        select exists (select 1 from api_keys where last_used_at is not null) or exists (select 1 from users) as used
+      `.execute(db)
+      return row.rows[0]?.used === true
     },
   }
 }

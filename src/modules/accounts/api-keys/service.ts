@@ -214,6 +214,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     },
 
     isEmpty: () => store.isEmpty(),
+    anyUsed: () => store.anyUsed(),
     flushLastUsed,
 
     async close(): Promise<void> {
