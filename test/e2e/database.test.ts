@@ -1,7 +1,5 @@
 // The data layer as operators meet it: migrations from two processes, migrate --status, restarts.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -9,23 +7,23 @@ import { describe, it } from 'node:test'
 import pg from 'pg'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
 import { emptyDatabase } from '../helpers/database.ts'
-import { bearer, isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
+import { bearer, runBulwark, startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { planInput } from '../helpers/plans.ts'
 import { TEST_SIGNING_KEY_FILE } from '../helpers/build-app.ts'
 
-async function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: isolatedEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
+/** POSTs a plan with the key to a running server; the response as fetch returns it. */
+function postPlan(server: ServerProcess, key: string, title: string): Promise<Response> {
+  return fetch(`${server.baseUrl}/api/v1/plans`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(key) },
+    body: JSON.stringify(planInput({ title })),
   })
-  let stdout = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  // A command that should have exited but serves instead (a regression) fails the test rather than hang it.
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const [code] = (await once(child, 'exit')) as [number | null]
-  clearTimeout(killer)
-  return { code, stdout }
+}
+
+/** Runs a command to its exit, stdout and stderr as one text (the order of lines across them aside). */
+async function run(args: string[], env: Record<string, string>) {
+  const { code, stdout, stderr } = await runBulwark(args, env)
+  return { code, stdout: stdout + stderr }
 }
 
 describe('bulwark migrate', () => {
@@ -89,11 +87,7 @@ describe('bulwark serve with a database', () => {
     const first = await startServer(t, env)
     // The first start's key (and the secret-key file under DATA_DIR that peppers it) survive the restart too.
     const key = await first.adminKey()
-    const created = await fetch(`${first.baseUrl}/api/v1/plans`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(key) },
-      body: JSON.stringify(planInput({ title: 'Survives restarts' })),
-    })
+    const created = await postPlan(first, key, 'Survives restarts')
     const plan = (await created.json()) as { id: string }
     first.child.kill('SIGTERM')
     assert.equal(await first.exited, 0)
@@ -155,11 +149,7 @@ describe('one process per embedded DATA_DIR', () => {
     const env = { DATA_DIR: dataDir }
     const first = await startServer(t, env)
     const key = await first.adminKey()
-    const created = await fetch(`${first.baseUrl}/api/v1/plans`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(key) },
-      body: JSON.stringify(planInput({ title: 'Acknowledged once' })),
-    })
+    const created = await postPlan(first, key, 'Acknowledged once')
     assert.equal(created.status, 201)
     const plan = (await created.json()) as { id: string }
 

@@ -1,14 +1,12 @@
 // The first start one step off the happy path (issue 9): a busy port is one line and exit 69, and creates
 // no key that nobody sees; a later start where no key was ever used says how to create one.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it, type TestContext } from 'node:test'
-import { isolatedEnv, MAIN, startServer } from '../helpers/server-process.ts'
+import { runBulwark, startServer } from '../helpers/server-process.ts'
 
 function dataDir(t: TestContext): string {
   const dir = mkdtempSync(join(tmpdir(), 'bulwark-first-'))
@@ -16,20 +14,9 @@ function dataDir(t: TestContext): string {
   return dir
 }
 
-/** Runs `serve` to its exit, with a bound on the time; stdout and stderr apart. */
-async function serveUntilExit(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: isolatedEnv({ NODE_ENV: 'test', LOG_FORMAT: 'json', ...env }),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-  const [code] = (await once(child, 'exit')) as [number | null]
-  clearTimeout(killer)
-  return { code, stdout, stderr }
+/** Runs `serve` to its exit; stdout and stderr apart. */
+function serveUntilExit(env: Record<string, string>) {
+  return runBulwark(['serve'], { NODE_ENV: 'test', LOG_FORMAT: 'json', ...env })
 }
 
 describe('the first start', { timeout: 180_000 }, () => {

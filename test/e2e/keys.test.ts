@@ -1,8 +1,6 @@
 // API keys as an operator meets them: the first-start banner, `bulwark keys create|list|revoke` against the
 // database a running server uses, and revocation reaching that server without a restart.
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,26 +9,14 @@ import { describe, it } from 'node:test'
 import { emptyDatabase } from '../helpers/database.ts'
 import { planInput } from '../helpers/plans.ts'
 import { assertProblem } from '../helpers/problem.ts'
-import { bearer, isolatedEnv, MAIN, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { bearer, runBulwark, startServer, type ServerProcess } from '../helpers/server-process.ts'
 
 /** Shared by the CLI and the server: API key digests are peppered with it, so both must agree. */
 const SECRET_KEY = 'e2e-keys-secret-3f9c1a7b5d2e8f4a6c0b9d1e'
 const KEY = /^bk_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/
 const FIRST_KEY_LOG = 'created the first admin API key (printed once on stderr)'
 
-/** Runs the CLI to completion; stdout and stderr apart (stdout carries only the command's output). */
-async function bulwark(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN, ...args], {
-    env: isolatedEnv(env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-  const [code] = (await once(child, 'exit')) as [number | null]
-  return { code, stdout, stderr }
-}
+const bulwark = runBulwark
 
 interface Reply {
   statusCode: number

@@ -99,7 +99,7 @@ function findPostgresBin(): string {
 }
 
 /** A port nothing listens on right now: bind to 0, read the port, release it. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.once('error', reject)

@@ -21,6 +21,26 @@ export function isolatedEnv(env: Record<string, string>): Record<string, string>
   }
 }
 
+/**
+ * Runs a bulwark command (`serve` included) to its exit; stdout and stderr apart. A command that does not
+ * exit within `timeoutMs` (a regression that serves instead of refusing) is killed, failing the test
+ * rather than hanging it.
+ */
+export async function runBulwark(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: isolatedEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+  const [code] = (await once(child, 'exit')) as [number | null]
+  clearTimeout(killer)
+  return { code, stdout, stderr }
+}
+
 export interface ServerProcess {
   child: ChildProcess
   port: number
