@@ -102,4 +102,21 @@ describe('signals to the real process', { timeout: 120_000 }, () => {
     assert.deepEqual(problems, [])
     assert.ok(!JSON.stringify(server.logs).includes('driver has already been destroyed'))
   })
+
+  it('exits on SIGTERM even when whoever read its log has gone (stdout a closed pipe)', async (t) => {
+    const server = await startServer(t, { SHUTDOWN_DRAIN_DELAY_MS: '0' })
+    // The reader of the log dies (a log shipper, or the terminal of `npm start | tee`): writes get EPIPE.
+    server.child.stdout?.destroy()
+    await fetch(`${server.baseUrl}/health/live`)
+
+    const signalledAt = performance.now()
+    server.child.kill('SIGTERM')
+    const exited = await Promise.race([
+      server.exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(resolve, 15_000, false)),
+    ])
+
+    assert.ok(exited, 'the server still ran 15 s after SIGTERM')
+    assert.ok(performance.now() - signalledAt < 15_000)
+  })
 })
