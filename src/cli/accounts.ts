@@ -27,16 +27,19 @@ async function withAccounts(
     throw new CommandFailure(describeDatabaseFailure(error, config.db).message, { cause: error })
   })
   const lockout = { threshold: 1000, windowMs: 1, baseLockMs: 1, maxLockMs: 1 }
-  const accounts = await createAccounts(config, {
-    database: database.db,
-    audit: createAuditLog(database.db, logger),
-    logger,
-    attempts: { account: createMemoryAttemptStore(lockout), ip: createMemoryAttemptStore(lockout) },
-  })
   try {
-    return await work(accounts)
+    const accounts = await createAccounts(config, {
+      database: database.db,
+      audit: createAuditLog(database.db, logger),
+      logger,
+      attempts: { account: createMemoryAttemptStore(lockout), ip: createMemoryAttemptStore(lockout) },
+    })
+    try {
+      return await work(accounts)
+    } finally {
+      await accounts.apiKeys.close()
+    }
   } finally {
-    await accounts.apiKeys.close()
     await database.close()
   }
 }
@@ -55,7 +58,7 @@ export function parseExpiry(value: string | undefined, now = Date.now()): string
   const days = /^(\d{1,5})d$/.exec(value)
   const date = days?.[1] === undefined ? new Date(value) : new Date(now + Number(days[1]) * 86_400_000)
   if (Number.isNaN(date.getTime()))
-    throw new Error(`--expires: "${value}" is neither a date nor a number of days (90d)`)
+    throw new UsageError(`--expires: "${value}" is neither a date nor a number of days (90d)`)
   return date.toISOString()
 }
 

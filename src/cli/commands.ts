@@ -3,6 +3,8 @@
 // never loads the framework. Every command answers -h/--help with its usage (exit 0); an unknown command
 // or option, or a missing argument, gets one line with the usage on stderr and exit 2, never a stack.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE } from '../server/exit-codes.ts'
 
 /** What a runner receives: the parsed options and positionals, and where to write. */
 export interface Invocation {
@@ -52,7 +54,8 @@ const COMMANDS: readonly Command[] = [
     synopsis: '[--status]',
     summary: 'apply pending database migrations, or with --status only list applied and pending ones',
     options: { status: { type: 'boolean' } },
-    run: async ({ values, out }) => (await import('./run.ts')).migrateCommand(values.status === true, out),
+    run: async ({ values, out }) =>
+      (await import('./migrate.ts')).runMigrate(await config(), values.status === true, out),
   },
   {
     name: 'config check',
@@ -65,7 +68,7 @@ const COMMANDS: readonly Command[] = [
     name: 'healthcheck',
     synopsis: '',
     summary: 'exit 0 when the local instance answers /health/ready with 200, else 1',
-    run: async ({ out }) => (await import('./run.ts')).healthcheckCommand(out),
+    run: async ({ out }) => (await import('./healthcheck.ts')).runHealthcheck((await config()).server, out),
   },
   {
     name: 'keys create',
@@ -176,11 +179,6 @@ function describeParseError(error: Error & { code?: string }): string {
 
 const isHelp = (word: string) => word === '-h' || word === '--help'
 
-export interface CliResult {
-  /** Undefined while a command (serve) keeps running. */
-  code: number | undefined
-}
-
 /** Runs argv (without node and the script); usage errors are written to `err` and answered with 2. */
 export async function runCli(
   argv: readonly string[],
@@ -242,20 +240,54 @@ export async function runCli(
       version: io.version,
     })
   } catch (error) {
-    if (error instanceof CommandFailure) {
-      io.err(`bulwark ${command.name}: ${error.message}\n`)
-      // The stack only when asked for (LOG_LEVEL=debug or trace), never in the way of the one line.
-      const level = process.env.LOG_LEVEL
-      if ((level === 'debug' || level === 'trace') && error.cause instanceof Error) {
-        io.err(`${error.cause.stack ?? error.cause.message}\n`)
-      }
-      return error.exitCode
-    }
-    const usage =
-      error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-    if (!usage) throw error
+    return answerFailure(command, argv, error, io.err)
+  }
+}
+
+/**
+ * Every way a command can fail ends here, as one line on stderr and an exit code, never a stack (the stack
+ * only at LOG_LEVEL=debug or trace): a usage error (2), the embedded database held by another process
+ * (75, with how to do the same through the running server), or any other failure (1).
+ */
+function answerFailure(
+  command: Command,
+  argv: readonly string[],
+  error: unknown,
+  err: (text: string) => void,
+) {
+  const usage =
+    error instanceof UsageError ||
+    (error as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS') === true
+  if (usage) {
     const reason = error instanceof UsageError ? error.message : describeParseError(error as Error)
-    io.err(`bulwark ${command.name}: ${reason} (usage: ${usageLine(command)})\n`)
+    err(`bulwark ${command.name}: ${reason} (usage: ${usageLine(command)})\n`)
     return 2
   }
+  if (error instanceof DataDirLockedError) {
+    err(`bulwark: ${error.message}\n${throughTheServer(argv[0], error.holder.url)}`)
+    return DATA_DIR_LOCKED_EXIT_CODE
+  }
+  const failure =
+    error instanceof CommandFailure
+      ? error
+      : new CommandFailure(error instanceof Error ? error.message : String(error), { cause: error })
+  err(`bulwark ${command.name}: ${failure.message}\n`)
+  const level = process.env.LOG_LEVEL
+  if ((level === 'debug' || level === 'trace') && failure.cause instanceof Error) {
+    err(`${failure.cause.stack ?? failure.cause.message}\n`)
+  }
+  return failure.exitCode
+}
+
+/** What a command that needs the embedded database can do instead while a server holds it. */
+function throughTheServer(command: string | undefined, url: string | undefined): string {
+  const base = url ?? 'http://127.0.0.1:3000'
+  const auth = '-H "Authorization: Bearer $ADMIN_KEY" -H \'content-type: application/json\''
+  if (command === 'keys') {
+    return `While it runs, manage keys through its API with an admin key, e.g.:\n  curl -X POST ${base}/api/v1/api-keys ${auth} -d '{"name":"me","scopes":["math:read"]}'\n`
+  }
+  if (command === 'users') {
+    return `While it runs, create accounts through its API with an admin key, e.g.:\n  curl -X POST ${base}/api/v1/users ${auth} -d '{"email":"ada@example.com","password":"…","role":"user"}'\n`
+  }
+  return ''
 }

@@ -27,14 +27,15 @@ async function databaseReport(config: Readonly<Config>): Promise<string> {
   if (config.db.url === undefined) return `database: embedded PGlite under ${config.db.dataDir}`
   const { createDatabase } = await import('../platform/db/database.ts')
   const { describeDatabaseFailure } = await import('../server/database.ts')
-  const database = createDatabase(config.db, { warn: () => undefined })
+  let database: Awaited<ReturnType<typeof createDatabase>> | undefined
   try {
+    database = createDatabase(config.db, { warn: () => undefined })
     await database.ping(AbortSignal.timeout(config.db.connectTimeoutMs + 1000))
     const { host } = new URL(config.db.url)
     return `database: PostgreSQL at ${host} answers`
   } catch (error) {
     return `database: ${describeDatabaseFailure(error, config.db).message}`
   } finally {
-    await database.close()
+    await database?.close()
   }
 }

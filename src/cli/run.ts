@@ -1,8 +1,7 @@
-// Runners of the commands that are not about accounts; each imported only when its command runs.
+// Runners of serve, config check and openapi; imported only when one of them runs.
 import { writeFileSync } from 'node:fs'
 import { readSourcedEnvironment } from '../platform/config/environment.ts'
 import { runConfigCheck } from './config-check.ts'
-import { runHealthcheck } from './healthcheck.ts'
 import { loadOrExit } from './load-config.ts'
 
 export async function serveCommand(version: string): Promise<undefined> {
@@ -12,18 +11,8 @@ export async function serveCommand(version: string): Promise<undefined> {
   return undefined
 }
 
-export async function migrateCommand(statusOnly: boolean, out: (line: string) => void): Promise<number> {
-  const { config } = loadOrExit()
-  const { runMigrate } = await import('./migrate.ts')
-  return runMigrate(config, statusOnly, out)
-}
-
 export function configCheckCommand(out: (line: string) => void): Promise<number> {
   return runConfigCheck(readSourcedEnvironment(process.env, process.cwd()), out)
-}
-
-export function healthcheckCommand(out: (line: string) => void): Promise<number> {
-  return runHealthcheck(loadOrExit().config.server, out)
 }
 
 export async function openapiCommand(version: string, file: string | boolean | undefined): Promise<number> {

@@ -85,6 +85,25 @@ describe('start-up errors a person can act on', () => {
     )
   })
 
+  it('answers any other failure of a command with one line and exit 1, and a bad --expires as usage', () => {
+    const unwritable = bulwark(['openapi', '--out', '/nonexistent-dir/openapi.json'])
+    const expiry = bulwark(['keys', 'create', '--name', 'x', '--scopes', 'admin', '--expires', 'soon'], {
+      DATA_DIR: 'memory://',
+    })
+
+    assert.equal(unwritable.code, 1)
+    assert.match(
+      unwritable.stderr,
+      /^bulwark openapi: ENOENT: no such file or directory, open '\/nonexistent-dir\/openapi\.json'\n$/,
+    )
+    assert.equal(expiry.code, 2)
+    assert.match(
+      expiry.stderr,
+      /^bulwark keys create: --expires: "soon" is neither a date nor a number of days \(90d\) \(usage: /,
+    )
+    assert.equal(expiry.stderr.trimEnd().split('\n').length, 1)
+  })
+
   it('the CLI commands answer an unreachable database with one line and exit 1, the stack only at debug', () => {
     for (const args of [['keys', 'list'], ['migrate'], ['users', 'create', '--email', 'a@example.com']]) {
       const result = bulwark(args, { ...unreachable, BULWARK_PASSWORD: 'correct horse battery staple' })
