@@ -1,5 +1,6 @@
 // `bulwark healthcheck`: exit 0 when the local instance is ready, 1 otherwise (Docker HEALTHCHECK, no curl).
 import type { ServerConfig } from '../platform/config/config.ts'
+import { localBaseUrl } from '../platform/http/local-url.ts'
 
 /** Asks /health/ready on this machine; bounded by timeoutMs so a hung server fails the check. */
 export async function runHealthcheck(
@@ -7,8 +8,7 @@ export async function runHealthcheck(
   out: (line: string) => void,
   timeoutMs = 3000,
 ): Promise<number> {
-  const host = server.host === '0.0.0.0' || server.host === '::' ? '127.0.0.1' : server.host
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${server.port}/health/ready`
+  const url = `${localBaseUrl(server.host, server.port)}/health/ready`
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) })
     out(`${url}: ${response.status}`)

@@ -7,6 +7,7 @@ import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
 import { createLifecycle } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { trackConnections } from '../platform/http/connections.ts'
+import { localBaseUrl } from '../platform/http/local-url.ts'
 import { createDatabase, type Database } from '../platform/db/database.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { buildApp, type App } from '../app.ts'
@@ -109,9 +110,7 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
   lifecycle.markReady()
   const bound = app.server.address()
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
-  const host =
-    config.server.host === '0.0.0.0' || config.server.host === '::' ? '127.0.0.1' : config.server.host
-  const baseUrl = `http://${host}:${port}`
+  const baseUrl = localBaseUrl(config.server.host, port)
   database.dataDirLock?.setUrl(baseUrl)
   logger.info({ address, port, env: config.env }, 'listening')
 
