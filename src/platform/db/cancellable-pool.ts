@@ -49,26 +49,25 @@ function wrapClient(client: BackendClient, options: CancellablePoolOptions): Pos
   const markBroken = () => {
     broken = true
   }
-  async function query<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
+  function query<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
     const scope = currentDeadlineScope()
-    if (scope?.expired === true) throw new DeadlineExceededError()
-    const running = client.query(text, [...parameters]) as unknown as Promise<PostgresQueryResult<R>>
-    if (scope === undefined) return settle(running, markBroken)
-    let abandon: (() => void) | undefined
-    const abandoned = new Promise<never>((_resolve, reject) => {
-      abandon = () => {
+    if (scope?.expired === true) return Promise.reject(new DeadlineExceededError())
+    // Kysely hands over a fresh array per query: no copy needed for pg's mutable parameter type.
+    const running = settle(
+      client.query(text, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>,
+      markBroken,
+    )
+    if (scope === undefined) return running
+    // One promise per query: the query's outcome, or the deadline's (an abandoned query still settles
+    // later, cancelled or with its connection gone; settle() has marked the client by then).
+    return new Promise((resolve, reject) => {
+      const unsubscribe = scope.onExpire(() => {
         broken = true
         cancelOnServer(client, options)
         reject(new DeadlineExceededError())
-      }
+      })
+      void running.then(resolve, reject).finally(unsubscribe)
     })
-    const unsubscribe = scope.onExpire(() => abandon?.())
-    try {
-      return await Promise.race([settle(running, markBroken), abandoned])
-    } finally {
-      // An abandoned query still settles later (cancelled, or its connection ended); settle() handles it.
-      unsubscribe()
-    }
   }
   return {
     query: query as PostgresPoolClient['query'],

@@ -22,11 +22,11 @@ export interface CacheControlConfig {
  * choice, else private revalidation for authenticated GET/HEAD and no-store for everything else.
  * Errors are always no-store (platform/errors sets it where it writes the body).
  */
+const isRead = (method: string) => method === 'GET' || method === 'HEAD'
+
 export function cacheControlOf(method: string | readonly string[], config: CacheControlConfig | undefined) {
   if (config?.cacheControl !== undefined) return config.cacheControl
   if (config?.public === true) return CACHE_CONTROL.noStore
-  const methods: readonly string[] = typeof method === 'string' ? [method] : method
-  return methods.every((name) => name === 'GET' || name === 'HEAD')
-    ? CACHE_CONTROL.privateRevalidate
-    : CACHE_CONTROL.noStore
+  const reads = typeof method === 'string' ? isRead(method) : method.every(isRead)
+  return reads ? CACHE_CONTROL.privateRevalidate : CACHE_CONTROL.noStore
 }

@@ -37,9 +37,13 @@ export function trackConnections(server: Server): ConnectionTracker {
     })
   })
   // 'close' follows 'finish' and also comes when the connection dies first: the set cannot leak.
+  // One listener for every response, not a closure per request.
+  function forgetResponse(this: ServerResponse) {
+    responses.delete(this)
+  }
   server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
     responses.add(response)
-    response.once('close', () => responses.delete(response))
+    response.once('close', forgetResponse)
   })
 
   return {

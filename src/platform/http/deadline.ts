@@ -16,20 +16,15 @@ declare module 'fastify' {
   }
 }
 
-interface DeadlineState {
-  request: FastifyRequest
-  reply: FastifyReply
-  timeoutMs: number
-}
-
-function onDeadline(state: DeadlineState): void {
-  const { request, reply, timeoutMs } = state
+/** The timer's callback; its arguments ride on the timer, so starting a deadline allocates no object. */
+function onDeadline(reply: FastifyReply, timeoutMs: number): void {
+  const { request } = reply
   if (reply.sent || reply.raw.destroyed) return
   if ('complete' in request.raw && !request.raw.complete) {
     // Still receiving the body: the handler's time starts once it is in. (Injected requests have no
     // `complete` at all, and Node sets it before the handler runs for a request without a body.)
     request.raw.once('end', () => {
-      if (request.deadline !== null) request.deadline = setTimeout(onDeadline, timeoutMs, state)
+      if (request.deadline !== null) request.deadline = setTimeout(onDeadline, timeoutMs, reply, timeoutMs)
     })
     return
   }
@@ -51,7 +46,7 @@ export function startDeadline(
 ): void {
   const scope = new DeadlineScope()
   request.deadlineScope = scope
-  request.deadline = setTimeout(onDeadline, timeoutMs, { request, reply, timeoutMs })
+  request.deadline = setTimeout(onDeadline, timeoutMs, reply, timeoutMs)
   runInDeadlineScope(scope, next)
 }
 

@@ -24,7 +24,9 @@ export function checkRequestHeaders(
   // RFC 9112 §3.2: more than one Host line is a 400. Node keeps the first, a proxy may route on the last.
   let hosts = 0
   for (let index = 0; index < rawHeaders.length; index += 2) {
-    if (rawHeaders[index]?.toLowerCase() === 'host') hosts += 1
+    const name = rawHeaders[index] ?? ''
+    // Length first: no lower-cased copy of every header name on every request.
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts += 1
   }
   if (hosts > 1) return platformErrors.BAD_REQUEST({ detail: 'The request has more than one Host header' })
   // Node decodes only chunked and passes any coding listed before it (gzip, chunked) through undecoded:

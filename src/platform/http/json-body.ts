@@ -33,7 +33,9 @@ export function createJsonBodyParser(parseJson: FastifyBodyParser<string>): Fast
 }
 
 function charsetError(contentType: string | undefined): AppError | undefined {
-  for (const parameter of (contentType ?? '').split(';').slice(1)) {
+  // The usual `application/json` has no parameters: nothing to split.
+  if (contentType === undefined || !contentType.includes(';')) return undefined
+  for (const parameter of contentType.split(';').slice(1)) {
     const [name = '', value = ''] = parameter.split('=', 2).map((part) => part.trim())
     if (name.toLowerCase() !== 'charset') continue
     const charset = value.replace(/^"(.*)"$/, '$1').toLowerCase()

@@ -36,13 +36,11 @@ async function http(app: FastifyInstance, options: HttpOptions) {
 
   app.addHook('onRequest', (request, reply, done) => {
     markRequestStart(request)
-    // Authentication (the next onRequest hook) and the handler run inside the deadline's scope.
-    const next = () => {
-      startDeadline(request, reply, request.routeOptions.config.handlerTimeoutMs ?? handlerTimeoutMs, done)
-    }
+    // routeOptions is a getter that builds a new object: read it once.
+    const config = request.routeOptions.config
     reply.headers(securityHeaders)
     reply.header(REQUEST_ID_HEADER, request.id)
-    reply.header('cache-control', cacheControlOf(request.method, request.routeOptions.config))
+    reply.header('cache-control', cacheControlOf(request.method, config))
     // While draining, every response asks the client to reconnect elsewhere.
     if (lifecycle.isDraining) reply.header('connection', 'close')
 
@@ -65,9 +63,11 @@ async function http(app: FastifyInstance, options: HttpOptions) {
       return
     }
 
+    // Authentication (the next onRequest hook) and the handler run inside the deadline's scope.
+    const timeoutMs = config.handlerTimeoutMs ?? handlerTimeoutMs
     const origin = request.headers.origin
     if (origin === undefined) {
-      next()
+      startDeadline(request, reply, timeoutMs, done)
       return
     }
     const preflightMethod = request.headers['access-control-request-method']
@@ -86,7 +86,7 @@ async function http(app: FastifyInstance, options: HttpOptions) {
     }
     const headers = cors.responseHeaders(origin)
     if (headers !== undefined) reply.headers(headers)
-    next()
+    startDeadline(request, reply, timeoutMs, done)
   })
 
   app.addHook('preHandler', (request, _reply, done) => {
