@@ -9,14 +9,13 @@ const ALSO_KNOWN = ['ENV_FILE', 'UV_THREADPOOL_SIZE', 'BULWARK_PASSWORD', 'TEST_
 
 const GROUP_PREFIXES = ['AUTH_', 'DB_', 'LOG_', 'MATH_', 'SHUTDOWN_', 'DOCS_', 'CORS_', 'MIGRATE_']
 
-function knownNames(): Set<string> {
-  const names = new Set<string>(ALSO_KNOWN)
-  for (const [name, spec] of Object.entries(VARIABLES) as [string, VariableSpec][]) {
-    names.add(name)
-    if (spec.secret === true) names.add(`${name}_FILE`)
-  }
-  return names
-}
+/** Every name Bulwark reads, built once. */
+const KNOWN: ReadonlySet<string> = new Set([
+  ...ALSO_KNOWN,
+  ...(Object.entries(VARIABLES) as [string, VariableSpec][]).flatMap(([name, spec]) =>
+    spec.secret === true ? [name, `${name}_FILE`] : [name],
+  ),
+])
 
 /** Optimal string alignment distance: edits, with a swap of two neighbours counting as one (PROT/PORT). */
 export function editDistance(a: string, b: string): number {
@@ -40,13 +39,14 @@ export function editDistance(a: string, b: string): number {
 
 /** A warning for every name that looks like a setting but is none, with the closest known name. */
 export function unknownSettingWarnings(names: Iterable<string>): string[] {
-  const known = knownNames()
   const warnings: string[] = []
   for (const name of names) {
-    if (known.has(name)) continue
+    if (KNOWN.has(name)) continue
     let closest = ''
     let distance = Infinity
-    for (const candidate of known) {
+    for (const candidate of KNOWN) {
+      // The length difference is a lower bound of the distance: skip what cannot be closer.
+      if (Math.abs(name.length - candidate.length) >= distance) continue
       const d = editDistance(name, candidate)
       if (d < distance) [closest, distance] = [candidate, d]
     }

@@ -110,13 +110,10 @@ const METHODS: readonly HTTPMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', '
  * the same Allow whether or not it ends in a slash, exactly when Fastify would route it for another method.
  */
 function createRouteIndex(app: FastifyInstance) {
-  const options = app.initialConfig.routerOptions ?? {}
-  const router = FindMyWay({
-    ignoreTrailingSlash: options.ignoreTrailingSlash ?? false,
-    ignoreDuplicateSlashes: options.ignoreDuplicateSlashes ?? false,
-    caseSensitive: options.caseSensitive ?? true,
-    maxParamLength: options.maxParamLength ?? 100,
-  })
+  // find-my-way fills the same defaults as Fastify's router for what is left undefined.
+  const { ignoreTrailingSlash, ignoreDuplicateSlashes, caseSensitive, maxParamLength } =
+    app.initialConfig.routerOptions ?? {}
+  const router = FindMyWay({ ignoreTrailingSlash, ignoreDuplicateSlashes, caseSensitive, maxParamLength })
   const noop = () => undefined
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]

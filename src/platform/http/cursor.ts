@@ -1,7 +1,6 @@
 // Pagination cursors: opaque to clients and authenticated, so a list only ever resumes from a row it
 // handed out. A forged cursor, however well-formed, gets the same 422 as a garbled one.
-import { createHmac, timingSafeEqual } from 'node:crypto'
-import { deriveKey } from '../auth/secrets.ts'
+import { deriveKey, digestOf, digestsEqual } from '../auth/secrets.ts'
 import { platformErrors } from '../errors/catalog.ts'
 
 /** Encodes and checks the cursors of one list; a cursor of another list (or server secret) is invalid. */
@@ -18,17 +17,14 @@ export interface CursorCodec {
  */
 export function createCursorCodec(secretKey: string, list: string): CursorCodec {
   const key = deriveKey(secretKey, `cursor:${list}`)
-  const macOf = (payload: string) => createHmac('sha256', key).update(payload).digest()
   return {
     encode(values) {
       const payload = Buffer.from(JSON.stringify(values)).toString('base64url')
-      return `${payload}.${macOf(payload).toString('base64url')}`
+      return `${payload}.${digestOf(key, payload)}`
     },
     decode(text) {
       const [payload = '', mac = '', extra] = text.split('.')
-      const given = Buffer.from(mac, 'base64url')
-      const expected = macOf(payload)
-      if (extra !== undefined || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+      if (extra !== undefined || !digestsEqual(mac, digestOf(key, payload))) {
         throw invalidCursor('is not a cursor this API issued')
       }
       const values: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))

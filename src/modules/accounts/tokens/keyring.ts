@@ -5,6 +5,7 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { calculateJwkThumbprint, type JWK } from 'jose'
 import { deriveKey } from '../../../platform/auth/secrets.ts'
+import { pemBlocksOf } from '../../../platform/config/published-keys.ts'
 
 export type SigningAlgorithm = 'EdDSA' | 'ES256'
 export const ALGORITHMS: readonly SigningAlgorithm[] = ['EdDSA', 'ES256']
@@ -41,10 +42,6 @@ export function algorithmOf(key: KeyObject): SigningAlgorithm {
   throw new Error(`unsupported signing key type ${String(key.asymmetricKeyType)}: use Ed25519 or P-256`)
 }
 
-function pemBlocks(text: string): string[] {
-  return text.match(/-----BEGIN [A-Z ]+-----[\s\S]+?-----END [A-Z ]+-----/g) ?? []
-}
-
 async function verifyKeyOf(publicKey: KeyObject): Promise<VerifyKey> {
   const alg = algorithmOf(publicKey)
   const exported = publicKey.export({ format: 'jwk' }) as JWK & { kty: string }
@@ -64,7 +61,7 @@ export async function loadKeyring(source: KeyringSource): Promise<Keyring> {
   const current = await verifyKeyOf(createPublicKey(privateKey))
   const verify = new Map<string, VerifyKey>([[current.kid, current]])
   if (source.previousKeysFile !== undefined) {
-    const blocks = pemBlocks(readFileSync(source.previousKeysFile, 'utf8'))
+    const blocks = pemBlocksOf(readFileSync(source.previousKeysFile, 'utf8')).map((block) => block.pem)
     if (blocks.length === 0) throw new Error('AUTH_JWT_PREVIOUS_KEYS_FILE holds no PEM key')
     for (const pem of blocks) {
       const previous = await verifyKeyOf(createPublicKey(pem))
