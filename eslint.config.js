@@ -13,6 +13,7 @@ export default tseslint.config(
       'node_modules/',
       'data/',
       'bin/',
+      'clients/typescript/bulwark-api.d.ts',
     ],
   },
   js.configs.recommended,

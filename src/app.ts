@@ -156,6 +156,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     title: 'Bulwark API',
     version: deps.version,
     description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
+    license: { name: 'MIT', identifier: 'MIT' },
     errorCatalogs: ERROR_CATALOGS,
   })
   // After docs, whose route collector must see the probes to document them.

@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { authErrors } from '../../platform/auth/errors.ts'
 import { digestsEqual } from '../../platform/auth/secrets.ts'
 import { CACHE_CONTROL } from '../../platform/http/cache-control.ts'
+import { NoContent } from '../../platform/http/nullable.ts'
 import type { ApiKeysService } from './api-keys/service.ts'
 import { accountErrors } from './errors.ts'
 import {
@@ -95,7 +96,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.post(
     '/register',
     {
-      config: { public: true },
+      config: {
+        public: true,
+        errors: ['REGISTRATION_CLOSED', 'EMAIL_TAKEN', 'PASSWORD_REJECTED', 'AUTH_BUSY'],
+      },
       schema: {
         tags,
         operationId: 'register',
@@ -111,7 +115,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.post(
     '/login',
     {
-      config: { public: true },
+      config: { public: true, errors: ['LOGIN_FAILED', 'MFA_REQUIRED', 'AUTH_BUSY'] },
       schema: {
         tags,
         operationId: 'login',
@@ -129,7 +133,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.post(
     '/refresh',
     {
-      config: { public: true },
+      config: { public: true, errors: ['REFRESH_TOKEN_INVALID', 'CSRF_TOKEN_INVALID'] },
       schema: {
         tags,
         operationId: 'refreshTokens',
@@ -165,12 +169,13 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         tags,
         operationId: 'logout',
         summary: 'End this session: revoke its refresh tokens and this access token',
+        response: { 204: NoContent('Logged out') },
       },
     },
     async (request, reply) => {
       await auth.logout(request.principal, contextOf(request))
       if (cookies) clearCookies(reply)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 
@@ -182,30 +187,32 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
         tags,
         operationId: 'logoutAll',
         summary: 'End every session of the account; every outstanding token dies',
+        response: { 204: NoContent('Every session ended') },
       },
     },
     async (request, reply) => {
       await auth.logoutAll(request.principal, contextOf(request))
       if (cookies) clearCookies(reply)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 
   app.post(
     '/password',
     {
-      config: { auth: USER_ONLY },
+      config: { auth: USER_ONLY, errors: ['LOGIN_FAILED', 'PASSWORD_REJECTED', 'AUTH_BUSY'] },
       schema: {
         tags,
         operationId: 'changePassword',
         summary: 'Change the password; every session and token of the account ends',
         body: PasswordChangeSchema,
+        response: { 204: NoContent('Password changed; log in again') },
       },
     },
     async (request, reply) => {
       await auth.changePassword(request.principal, request.body, contextOf(request))
       if (cookies) clearCookies(reply)
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 
@@ -240,24 +247,25 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.delete(
     '/sessions/:id',
     {
-      config: { auth: { principals: ['user'] } },
+      config: { auth: { principals: ['user'] }, errors: ['SESSION_NOT_FOUND'] },
       schema: {
         tags,
         operationId: 'endSession',
         summary: 'End one session (its refresh tokens stop working)',
         params: IdParamsSchema,
+        response: { 204: NoContent('Session ended') },
       },
     },
     async (request, reply) => {
       await auth.revokeSession(request.principal, request.params.id, contextOf(request))
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 
   app.post(
     '/mfa/totp',
     {
-      config: { auth: USER_ONLY },
+      config: { auth: USER_ONLY, errors: ['MFA_STATE_CONFLICT'] },
       schema: {
         tags,
         operationId: 'startTotpEnrolment',
@@ -271,7 +279,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.post(
     '/mfa/totp/confirm',
     {
-      config: { auth: USER_ONLY },
+      config: { auth: USER_ONLY, errors: ['MFA_STATE_CONFLICT', 'MFA_CODE_INVALID'] },
       schema: {
         tags,
         operationId: 'confirmTotpEnrolment',
@@ -286,17 +294,21 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService; cookies:
   app.post(
     '/mfa/totp/disable',
     {
-      config: { auth: { principals: ['user'] } },
+      config: {
+        auth: { principals: ['user'] },
+        errors: ['MFA_STATE_CONFLICT', 'LOGIN_FAILED', 'MFA_REQUIRED', 'AUTH_BUSY'],
+      },
       schema: {
         tags,
         operationId: 'disableTotp',
         summary: 'Turn TOTP off (password and a current code required)',
         body: TotpDisableSchema,
+        response: { 204: NoContent('Two-factor authentication is off') },
       },
     },
     async (request, reply) => {
       await auth.disableTotp(request.principal, request.body, contextOf(request))
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 }
@@ -305,7 +317,10 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ auth: AuthService }> = asy
   app.post(
     '/',
     {
-      config: { auth: { scopes: ['admin'] } },
+      config: {
+        auth: { scopes: ['admin'] },
+        errors: ['REGISTRATION_CLOSED', 'EMAIL_TAKEN', 'PASSWORD_REJECTED', 'AUTH_BUSY'],
+      },
       schema: {
         tags: ['users'],
         operationId: 'createUser',
@@ -362,6 +377,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService;
   app.delete(
     '/:id',
     {
+      config: { errors: ['API_KEY_NOT_FOUND'] },
       schema: {
         tags,
         operationId: 'revokeApiKey',

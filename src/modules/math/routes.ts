@@ -12,7 +12,16 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
   app.post(
     '/evaluate',
     {
-      config: { auth: { scopes: ['math:read'] } },
+      config: {
+        auth: { scopes: ['math:read'] },
+        errors: [
+          'EXPRESSION_INVALID',
+          'EXPRESSION_FORBIDDEN',
+          'EXPRESSION_TOO_COMPLEX',
+          'RESULT_NOT_FINITE',
+          'RESULT_TOO_LARGE',
+        ],
+      },
       schema: {
         tags: ['math'],
         operationId: 'evaluateExpression',
@@ -30,7 +39,7 @@ export const mathRoutes: FastifyPluginAsyncTypebox<MathRoutesOptions> = async (a
   app.post(
     '/statistics',
     {
-      config: { auth: { scopes: ['math:read'] } },
+      config: { auth: { scopes: ['math:read'] }, errors: ['RESULT_NOT_FINITE'] },
       schema: {
         tags: ['math'],
         operationId: 'computeStatistics',

@@ -1,5 +1,6 @@
 // The HTTP surface of plans: route table and thin handlers.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { NoContent } from '../../platform/http/nullable.ts'
 import { etagOf, expectedVersionOf } from './etag.ts'
 import {
   IdempotencyHeadersSchema,
@@ -25,6 +26,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
     {
       config: {
         auth: { scopes: ['plans:write'] },
+        errors: ['IDEMPOTENCY_KEY_REUSED'],
         responseHeaders: {
           201: {
             Location: { type: 'string', description: 'The URL of the new plan' },
@@ -80,7 +82,11 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.get(
     '/:id',
     {
-      config: { auth: { scopes: ['plans:read'] }, responseHeaders: { 200: { ETag: etag } } },
+      config: {
+        auth: { scopes: ['plans:read'] },
+        errors: ['PLAN_NOT_FOUND'],
+        responseHeaders: { 200: { ETag: etag } },
+      },
       schema: {
         tags,
         operationId: 'getPlan',
@@ -100,6 +106,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
     {
       config: {
         auth: { scopes: ['plans:write'] },
+        errors: ['PLAN_NOT_FOUND', 'PLAN_VERSION_MISMATCH', 'PLAN_PRECONDITION_REQUIRED'],
         responseHeaders: { 200: { ETag: etag } },
         // Its absence is answered 428 PRECONDITION_REQUIRED by the service, not 422 by validation.
         requiredHeaders: ['if-match'],
@@ -124,18 +131,19 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.delete(
     '/:id',
     {
-      config: { auth: { scopes: ['plans:write'] } },
+      config: { auth: { scopes: ['plans:write'] }, errors: ['PLAN_NOT_FOUND', 'PLAN_VERSION_MISMATCH'] },
       schema: {
         tags,
         operationId: 'deletePlan',
         summary: 'Delete a plan (If-Match optional: deletes only that version)',
         params: PlanIdParamsSchema,
         headers: IfMatchHeadersSchema,
+        response: { 204: NoContent('Deleted') },
       },
     },
     async (request, reply) => {
       await plans.remove(request.principal, request.params.id, expectedVersionOf(request.headers['if-match']))
-      return reply.code(204).send()
+      return reply.code(204).send(null)
     },
   )
 }

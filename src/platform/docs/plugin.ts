@@ -17,6 +17,8 @@ export interface DocsOptions {
   title: string
   version: string
   description: string
+  /** The service's licence, as OpenAPI's info.license (an SPDX identifier). */
+  license?: { name: string; identifier: string }
   errorCatalogs: readonly ErrorCatalog[]
 }
 
@@ -86,8 +88,31 @@ function withRequired<T extends { required?: string[] }>(headers: T | undefined,
   return { ...headers, required: [...new Set([...(headers.required ?? []), ...names])] }
 }
 
+/**
+ * A query schema whose properties with a default are not required: validation fills them in, so a
+ * client may leave them out (the route's own schema keeps them required, for the handler's types).
+ */
+function withDefaultsOptional<T extends { required?: string[]; properties?: Record<string, object> }>(
+  query: T | undefined,
+) {
+  if (query?.required === undefined) return query
+  const { properties = {} } = query
+  return { ...query, required: query.required.filter((name) => !('default' in (properties[name] ?? {}))) }
+}
+
+/** The status and meaning of every error code, for the codes a route declares in `config.errors`. */
+function errorSpecsOf(catalogs: readonly ErrorCatalog[]) {
+  const specs = new Map(catalogs.flatMap((catalog) => Object.entries(catalog)))
+  return (code: string, route: string) => {
+    const spec = specs.get(code)
+    if (spec === undefined) throw new Error(`${route} declares error ${code}, which no error catalog has`)
+    return spec
+  }
+}
+
 async function docs(app: FastifyInstance, options: DocsOptions) {
   app.addSchema(createProblemSchema(options.errorCatalogs))
+  const errorSpec = errorSpecsOf(options.errorCatalogs)
   const problemResponse = (description: string) => ({
     description,
     content: {
@@ -102,6 +127,7 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
       info: {
         title: options.title,
         version: options.version,
+        ...(options.license === undefined ? {} : { license: options.license }),
         description: `${options.description}\n\n## Caching\n\n${CACHING}\n\n## Error codes\n\n${describeErrorCodes(options.errorCatalogs)}`,
       },
       tags: [
@@ -142,6 +168,14 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
           response[status] = problemResponse(description)
         }
       }
+      // The route's own error codes, each under its status: `CODE`: meaning, after the common meaning.
+      for (const code of route.config?.errors ?? []) {
+        const spec = errorSpec(code, `${String(route.method)} ${url}`)
+        const status = String(spec.status)
+        const line = `\`${code}\`: ${spec.description}`
+        const common = (response[status] as { description?: string } | undefined)?.description
+        response[status] = problemResponse(common === undefined ? line : `${common}\n\n${line}`)
+      }
       const own = (schema as { response?: Record<string, object> } | undefined)?.response ?? {}
       const extraHeaders = route.config?.responseHeaders ?? {}
       // Successful responses carry the route's Cache-Control; errors are no-store (problemResponse).
@@ -156,7 +190,20 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
         (schema as { headers?: { required?: string[] } } | undefined)?.headers,
         route.config?.requiredHeaders ?? [],
       )
-      return { schema: { ...schema, security, response, ...(headers === undefined ? {} : { headers }) }, url }
+      const querystring = withDefaultsOptional(
+        (schema as { querystring?: { required?: string[]; properties?: Record<string, object> } } | undefined)
+          ?.querystring,
+      )
+      return {
+        schema: {
+          ...schema,
+          security,
+          response,
+          ...(headers === undefined ? {} : { headers }),
+          ...(querystring === undefined ? {} : { querystring }),
+        },
+        url,
+      }
     },
   })
 

@@ -1,4 +1,4 @@
-// Nullable response fields as a JSON Schema type list, which the response serializer handles cheaply.
+// Response schemas for nullable fields and for responses without a body.
 import { Type, type Static, type TSchema } from 'typebox'
 
 /**
@@ -8,4 +8,9 @@ import { Type, type Static, type TSchema } from 'typebox'
  */
 export function Nullable<T extends TSchema & { type: string }>(schema: T) {
   return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] })
+}
+
+/** The response schema of a status that has no body (204): the document lists it without content. */
+export function NoContent(description: string) {
+  return Type.Null({ description })
 }

@@ -24,6 +24,12 @@ declare module 'fastify' {
      * handler answers their absence itself with a more precise status (If-Match → 428, not 422).
      */
     requiredHeaders?: readonly string[]
+    /**
+     * The error codes this operation answers beyond those every operation can (validation, credentials,
+     * deadlines): the document lists each under its status, so a client knows what to handle. A code
+     * that is in no catalog fails the document's generation.
+     */
+    errors?: readonly string[]
   }
 }
 

@@ -5,7 +5,10 @@ import { generateOpenApi } from '../../../src/cli/openapi.ts'
 import { renderErrorsDoc } from '../../../src/cli/errors-doc.ts'
 import { PLATFORM_ERRORS } from '../../../src/platform/errors/catalog.ts'
 import { MATH_ERRORS } from '../../../src/modules/math/errors.ts'
+import { ACCOUNT_ERRORS } from '../../../src/modules/accounts/errors.ts'
+import { PLAN_ERRORS } from '../../../src/modules/plans/errors.ts'
 import { buildTestApp } from '../../helpers/build-app.ts'
+import { OPENAPI_TYPES_PATH, renderOpenApiTypes } from '../../../scripts/openapi-types.ts'
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
   version: string
@@ -22,6 +25,12 @@ describe('openapi.json', () => {
     const committed = readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8')
 
     assert.equal(committed, await generateOpenApi(packageJson.version))
+  })
+
+  it('has client types in clients/typescript/ that are up to date with it', async () => {
+    const committed = readFileSync(new URL(`../../../${OPENAPI_TYPES_PATH}`, import.meta.url), 'utf8')
+
+    assert.equal(committed, await renderOpenApiTypes(await generateOpenApi(packageJson.version)))
   })
 
   it('has a docs/ERRORS.md that is up to date with the error catalogs', () => {
@@ -169,6 +178,36 @@ describe('openapi.json', () => {
     ])
     assert.ok('ETag' in (document.paths['/api/v1/plans/{id}']?.get?.responses['200']?.headers ?? {}))
     assert.ok((document.servers?.length ?? 0) > 0)
+  })
+
+  it('documents each module error under its status on the operations that answer it, 204s without a body, defaulted query parameters as optional', () => {
+    const document = JSON.parse(readFileSync(new URL('../../../openapi.json', import.meta.url), 'utf8')) as {
+      paths: Record<string, Record<string, Operation>>
+    }
+    interface Operation {
+      parameters?: { in: string; name: string; required?: boolean }[]
+      responses: Record<string, { description: string; content?: unknown }>
+    }
+    const operations = Object.values(document.paths).flatMap((methods) => Object.values(methods))
+
+    for (const [code, spec] of Object.entries({ ...ACCOUNT_ERRORS, ...PLAN_ERRORS, ...MATH_ERRORS })) {
+      const documented = operations.some((operation) =>
+        operation.responses[String(spec.status)]?.description.includes(`\`${code}\``),
+      )
+      assert.ok(documented, `${code} is documented under ${spec.status} by some operation`)
+    }
+    const plan = document.paths['/api/v1/plans/{id}']
+    assert.match(plan?.get?.responses['404']?.description ?? '', /`PLAN_NOT_FOUND`/)
+    assert.match(plan?.patch?.responses['428']?.description ?? '', /`PLAN_PRECONDITION_REQUIRED`/)
+    assert.match(plan?.patch?.responses['412']?.description ?? '', /`PLAN_VERSION_MISMATCH`/)
+    assert.equal(plan?.delete?.responses['204']?.content, undefined)
+    assert.equal(document.paths['/api/v1/auth/logout']?.post?.responses['204']?.content, undefined)
+    const list = document.paths['/api/v1/plans']?.get?.parameters ?? []
+    assert.deepEqual(
+      list.filter((p) => p.required === true).map((p) => p.name),
+      [],
+      'limit and sort have defaults: a client may leave them out',
+    )
   })
 
   it('lists every error code the service can answer with', async () => {
