@@ -2,7 +2,7 @@
 import { isComplex, isMatrix, type Complex, type MathJsInstance } from 'mathjs'
 import type { AppError } from '../../platform/errors/app-error.ts'
 import { mathErrors } from './errors.ts'
-import type { EvaluationResult, EvaluatorLimits, MatrixValue } from './evaluator.ts'
+import type { EvaluationResult, EvaluatorLimits, MatrixValue } from './types.ts'
 import { assertElementsWithin } from './work-budget.ts'
 
 type ResultLimits = Pick<EvaluatorLimits, 'maxResultElements' | 'maxResultChars'>

@@ -1,8 +1,9 @@
 // Rules of the Math API: which computation runs, with which bounds. No HTTP here.
 import type { MathLimits } from '../../platform/config/config.ts'
-import { createEvaluator, type EvaluationResult } from './evaluator.ts'
+import { createEvaluator } from './evaluator.ts'
 import { fibonacci } from './fibonacci.ts'
 import { describe, type Statistics } from './statistics.ts'
+import type { EvaluationResult } from './types.ts'
 
 /** Longest string form of a non-numeric result (complex, unit, ...), in characters. */
 const MAX_RESULT_CHARS = 10_000

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { AppError } from '../../../src/platform/errors/app-error.ts'
-import { createEvaluator, type EvaluatorLimits } from '../../../src/modules/math/evaluator.ts'
+import { createEvaluator } from '../../../src/modules/math/evaluator.ts'
+import type { EvaluatorLimits } from '../../../src/modules/math/types.ts'
 import type { EvaluationScope } from '../../../src/modules/math/expression-policy.ts'
 
 // The configuration defaults: MATH_EXPRESSION_MAX_LENGTH, _MAX_NODES, MATH_RESULT_MAX_ELEMENTS.
