@@ -2,7 +2,7 @@
 import { sql, type Generated, type Kysely, type Selectable, type Transaction } from 'kysely'
 import type { AnyDatabase } from '../../platform/db/database.ts'
 import { withTransaction } from '../../platform/db/transaction.ts'
-import { platformErrors } from '../../platform/errors/catalog.ts'
+import { invalidField } from '../../platform/errors/invalid-fields.ts'
 import type { Cursor } from './cursor.ts'
 import { sortKeyOf, type Plan, type PlanListQuery, type PlanPatch } from './schemas.ts'
 import type { IdempotentCreate, NewPlan, PlansStore } from './service.ts'
@@ -184,9 +184,10 @@ function toPlan(row: Pick<Selectable<PlansTable>, (typeof PLAN_COLUMNS)[number]>
 function translateWriteError(error: unknown): never {
   const { code, constraint } = error as { code?: string; constraint?: string }
   if (code === '23514' && constraint === 'plans_end_after_start') {
-    throw platformErrors.VALIDATION_FAILED({
-      detail: 'Invalid body: /end_date',
-      errors: [{ location: 'body', pointer: '/end_date', message: 'must not be before start_date' }],
+    throw invalidField({
+      location: 'body',
+      pointer: '/end_date',
+      message: 'must not be before start_date',
       cause: error,
     })
   }

@@ -1,7 +1,7 @@
 // Rules for plans: visibility by owner, versions, the end-date rule, idempotent creates. No HTTP, no SQL.
 import { createHash, randomUUID } from 'node:crypto'
 import type { Principal } from '../../platform/auth/principal.ts'
-import { platformErrors } from '../../platform/errors/catalog.ts'
+import { invalidField } from '../../platform/errors/invalid-fields.ts'
 import type { CursorCodec } from '../../platform/http/cursor.ts'
 import { isUuid } from '../../platform/http/ids.ts'
 import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts'
@@ -166,11 +166,10 @@ function canSee(principal: Principal, plan: Plan): boolean {
 function assertDatesInOrder(startDate: string, endDate: string | null): void {
   // YYYY-MM-DD strings compare in calendar order.
   if (endDate !== null && endDate < startDate) {
-    throw platformErrors.VALIDATION_FAILED({
-      detail: 'Invalid body: /end_date',
-      errors: [
-        { location: 'body', pointer: '/end_date', message: `must not be before start_date (${startDate})` },
-      ],
+    throw invalidField({
+      location: 'body',
+      pointer: '/end_date',
+      message: `must not be before start_date (${startDate})`,
     })
   }
 }

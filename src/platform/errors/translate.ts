@@ -2,6 +2,7 @@
 import type { FastifyError } from 'fastify'
 import { AppError, type FieldError } from './app-error.ts'
 import { platformErrors } from './catalog.ts'
+import { invalidFields } from './invalid-fields.ts'
 
 /** A 422 lists at most this many fields; a huge invalid array must not produce a huge error body. */
 const MAX_FIELD_ERRORS = 50
@@ -72,8 +73,7 @@ function validationError(schemaErrors: SchemaError[], context: string | undefine
   const errors = schemaErrors
     .slice(0, MAX_FIELD_ERRORS)
     .map((schemaError) => fieldErrorOf(schemaError, location))
-  const fields = [...new Set(errors.map((fieldError) => fieldError.pointer || location))]
-  return platformErrors.VALIDATION_FAILED({ detail: `Invalid ${location}: ${fields.join(', ')}`, errors })
+  return invalidFields(location, errors)
 }
 
 function fieldErrorOf(schemaError: SchemaError, location: FieldError['location']): FieldError {

@@ -1,7 +1,7 @@
 // Pagination cursors: opaque to clients and authenticated, so a list only ever resumes from a row it
 // handed out. A forged cursor, however well-formed, gets the same 422 as a garbled one.
 import { deriveKey, digestOf, digestsEqual } from '../auth/secrets.ts'
-import { platformErrors } from '../errors/catalog.ts'
+import { invalidField } from '../errors/invalid-fields.ts'
 
 /** Encodes and checks the cursors of one list; a cursor of another list (or server secret) is invalid. */
 export interface CursorCodec {
@@ -36,9 +36,11 @@ export function createCursorCodec(secretKey: string, list: string): CursorCodec 
 
 /** The 422 for a cursor query parameter the list cannot resume from; `message` says why. */
 export function invalidCursor(message: string, cause?: unknown) {
-  return platformErrors.VALIDATION_FAILED({
+  return invalidField({
+    location: 'query',
+    pointer: '/cursor',
+    message,
     detail: `Invalid query: cursor ${message}`,
-    errors: [{ location: 'query', pointer: '/cursor', message }],
     cause,
   })
 }
