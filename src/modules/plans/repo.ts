@@ -3,9 +3,8 @@ import { sql, type Generated, type Kysely, type Selectable, type Transaction } f
 import type { AnyDatabase } from '../../platform/db/database.ts'
 import { withTransaction } from '../../platform/db/transaction.ts'
 import { invalidField } from '../../platform/errors/invalid-fields.ts'
-import type { Cursor } from './cursor.ts'
 import { sortKeyOf, type Plan, type PlanListQuery, type PlanPatch } from './schemas.ts'
-import type { IdempotentCreate, NewPlan, PlansStore } from './service.ts'
+import type { IdempotentCreate, NewPlan, PlanPosition, PlansStore } from './service.ts'
 
 /** What the service inserts, plus the columns the database fills in. */
 type PlansTable = NewPlan & {
@@ -131,7 +130,7 @@ export function createPlansRepo(database: AnyDatabase): PlansStore {
       return result.numDeletedRows > 0n
     },
 
-    async list(owner, query: PlanListQuery, cursor) {
+    async list(owner, query: PlanListQuery, after) {
       const key = sortKeyOf(query.sort)
       const descending = query.sort.startsWith('-')
       const rows = await db
@@ -147,7 +146,7 @@ export function createPlansRepo(database: AnyDatabase): PlansStore {
         .$if(query.q !== undefined, (q) =>
           q.where(sql<boolean>`search @@ websearch_to_tsquery('english', ${query.q})`),
         )
-        .$if(cursor !== undefined, (q) => q.where(afterCursor(key, descending, cursor as Cursor)))
+        .$if(after !== undefined, (q) => q.where(afterPosition(key, descending, after as PlanPosition)))
         .orderBy(key, descending ? 'desc' : 'asc')
         .orderBy('id', descending ? 'desc' : 'asc')
         .limit(query.limit + 1)
@@ -157,12 +156,12 @@ export function createPlansRepo(database: AnyDatabase): PlansStore {
   }
 }
 
-/** Keyset condition: rows strictly after the cursor's (sort value, id) in the page's direction. */
-function afterCursor(key: 'created_at' | 'start_date', descending: boolean, cursor: Cursor) {
-  const value = key === 'created_at' ? sql`${cursor.value}::timestamptz` : sql`${cursor.value}::date`
+/** Keyset condition: rows strictly after the position's (sort value, id) in the page's direction. */
+function afterPosition(key: 'created_at' | 'start_date', descending: boolean, after: PlanPosition) {
+  const value = key === 'created_at' ? sql`${after.value}::timestamptz` : sql`${after.value}::date`
   return descending
-    ? sql<boolean>`(${sql.ref(key)}, id) < (${value}, ${cursor.id}::uuid)`
-    : sql<boolean>`(${sql.ref(key)}, id) > (${value}, ${cursor.id}::uuid)`
+    ? sql<boolean>`(${sql.ref(key)}, id) < (${value}, ${after.id}::uuid)`
+    : sql<boolean>`(${sql.ref(key)}, id) > (${value}, ${after.id}::uuid)`
 }
 
 async function purgeExpiredKeys(trx: Transaction<PlansTables>): Promise<void> {

@@ -1,18 +1,20 @@
 // Rules for plans: visibility by owner, versions, the end-date rule, idempotent creates. No HTTP, no SQL.
 import { createHash, randomUUID } from 'node:crypto'
 import type { Principal } from '../../platform/auth/principal.ts'
+import { createKeyset } from '../../platform/db/keyset.ts'
 import { invalidField } from '../../platform/errors/invalid-fields.ts'
 import type { CursorCodec } from '../../platform/http/cursor.ts'
 import { isUuid } from '../../platform/http/ids.ts'
-import { decodeCursor, encodeCursor, type Cursor } from './cursor.ts'
 import { planErrors } from './errors.ts'
 import {
+  PLAN_SORTS,
   sortKeyOf,
   type Plan,
   type PlanCreate,
   type PlanListQuery,
   type PlanPage,
   type PlanPatch,
+  type PlanSort,
   type PlanStatus,
 } from './schemas.ts'
 
@@ -47,8 +49,14 @@ export interface PlansStore {
   findById(id: string): Promise<Plan | undefined>
   updateIfVersion(id: string, version: number, patch: PlanPatch): Promise<Plan | undefined>
   deleteIfVersion(id: string, version: number | undefined): Promise<boolean>
-  /** Up to query.limit + 1 rows after the cursor; owner undefined lists every owner's plans. */
-  list(owner: string | undefined, query: PlanListQuery, cursor: Cursor | undefined): Promise<Plan[]>
+  /** Up to query.limit + 1 rows after the position; owner undefined lists every owner's plans. */
+  list(owner: string | undefined, query: PlanListQuery, after: PlanPosition | undefined): Promise<Plan[]>
+}
+
+/** Where a page of the list resumes: the last row's sort value (created_at or start_date) and id. */
+export interface PlanPosition {
+  value: string
+  id: string
 }
 
 /** What If-Match asks for: one version, or '*' for any current one. */
@@ -56,6 +64,10 @@ export type ExpectedVersion = number | '*'
 
 /** `cursors` signs the list's next_cursor (createCursorCodec(SECRET_KEY, 'plans')). */
 export function createPlansService(store: PlansStore, cursors: CursorCodec) {
+  const keysets = Object.fromEntries(
+    PLAN_SORTS.map((sort) => [sort, createPlanKeyset(cursors, sort)]),
+  ) as Record<PlanSort, PlanKeyset>
+
   /** The plan if it exists and the caller may see it; 404 alike for missing, malformed and foreign ids. */
   async function findVisible(principal: Principal, id: string): Promise<Plan> {
     const plan = isUuid(id) ? await store.findById(id.toLowerCase()) : undefined
@@ -138,26 +150,28 @@ export function createPlansService(store: PlansStore, cursors: CursorCodec) {
     },
 
     async list(principal: Principal, query: PlanListQuery): Promise<PlanPage> {
-      const cursor = query.cursor === undefined ? undefined : decodeCursor(cursors, query.cursor, query.sort)
-      const rows = await store.list(principal.isAdmin ? undefined : principal.id, query, cursor)
-      const items = rows.slice(0, query.limit)
-      const last = items.at(-1)
-      const hasMore = rows.length > query.limit && last !== undefined
-      return {
-        items,
-        next_cursor: hasMore
-          ? encodeCursor(cursors, {
-              sort: query.sort,
-              value: last[sortKeyOf(query.sort)],
-              id: last.id,
-            })
-          : null,
-      }
+      const keyset = keysets[query.sort]
+      const position = query.cursor === undefined ? undefined : keyset.decode(query.cursor)
+      const after = position === undefined ? undefined : { value: position[0], id: position[1] }
+      const rows = await store.list(principal.isAdmin ? undefined : principal.id, query, after)
+      return keyset.page(rows, query.limit)
     },
   }
 }
 
 export type PlansService = ReturnType<typeof createPlansService>
+
+/** A sort's cursors carry the sort, then the last row's sort value and id: [sort, value, id]. */
+function createPlanKeyset(cursors: CursorCodec, sort: PlanSort) {
+  const key = sortKeyOf(sort)
+  return createKeyset({
+    codec: cursors,
+    order: sort,
+    keys: [key === 'created_at' ? 'timestamp' : 'date', 'uuid'],
+    positionOf: (plan: Plan) => [plan[key], plan.id],
+  })
+}
+type PlanKeyset = ReturnType<typeof createPlanKeyset>
 
 function canSee(principal: Principal, plan: Plan): boolean {
   return principal.isAdmin || plan.owner === principal.id

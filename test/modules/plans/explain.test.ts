@@ -16,8 +16,8 @@ import {
   sql,
 } from 'kysely'
 import { createPlansRepo } from '../../../src/modules/plans/repo.ts'
-import type { Cursor } from '../../../src/modules/plans/cursor.ts'
 import type { Plan, PlanListQuery } from '../../../src/modules/plans/schemas.ts'
+import type { PlanPosition } from '../../../src/modules/plans/service.ts'
 import type { AnyDatabase, Database } from '../../../src/platform/db/database.ts'
 import { createTestDatabase, TEST_BACKENDS } from '../../helpers/database.ts'
 
@@ -119,7 +119,11 @@ async function seedPlans(db: AnyDatabase, rows: number): Promise<void> {
 }
 
 /** The SQL and parameters the repo's list() sends, captured from a Kysely whose driver runs nothing. */
-async function compileList(owner: string | undefined, query: PlanListQuery, cursor: Cursor | undefined) {
+async function compileList(
+  owner: string | undefined,
+  query: PlanListQuery,
+  cursor: PlanPosition | undefined,
+) {
   const sent: CompiledQuery[] = []
   const recorder = new Kysely<object>({
     dialect: {
@@ -138,10 +142,10 @@ async function compileList(owner: string | undefined, query: PlanListQuery, curs
 }
 
 /** The cursor the service issues for the next page: the sort value and id of the page's last row. */
-function cursorAfterFirstPage(rows: Plan[], query: PlanListQuery): Cursor {
+function cursorAfterFirstPage(rows: Plan[], query: PlanListQuery): PlanPosition {
   const last = rows[query.limit - 1]!
   const value = query.sort.endsWith('start_date') ? last.start_date : last.created_at
-  return { sort: query.sort, value, id: last.id }
+  return { value, id: last.id }
 }
 
 function walk(node: PlanNode): PlanNode[] {
