@@ -1,14 +1,16 @@
-// The deny-by-default gate: every route needs credentials unless its config says `public: true`. It reads
-// the credential, asks the verifiers it was given who is calling, and checks the route's declared scopes.
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify'
+// The deny-by-default gate: every route needs credentials unless its config says `public: true`. One
+// onRequest hook names the caller and checks the route's declared rules; the rules are in gate.ts.
+import type { FastifyInstance, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
-import type { AttemptStore } from './attempts.ts'
-import type { AuditLog } from './audit.ts'
-import { readCredential } from './credentials.ts'
-import type { AppError } from '../errors/app-error.ts'
-import { authErrors, tooManyAttempts, unauthorized } from './errors.ts'
-import { ANONYMOUS, hasScopes, type Principal, type Scope } from './principal.ts'
-import { digestsEqual } from './secrets.ts'
+import {
+  createAuthenticator,
+  isOpenRoute,
+  permissionDeniedEvent,
+  refusalOf,
+  type GateOptions,
+  type RouteAuth,
+} from './gate.ts'
+import { ANONYMOUS, type Principal } from './principal.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,44 +26,12 @@ declare module 'fastify' {
   }
 }
 
-/** What a non-public route requires beyond a valid credential. */
-export interface RouteAuth {
-  /** Every one of these scopes (admins hold all). */
-  scopes?: readonly Scope[]
-  /** Only these kinds of caller, e.g. ['user'] for session management. */
-  principals?: readonly ('user' | 'api_key')[]
-  /** Reachable by an administrator who has not completed two-factor login (to enrol, see themself, log out). */
-  mfaExempt?: boolean
-}
-
-/** A verifier's answer: synchronous when it is cached (the common case), a promise when it must look. */
-export type Verified = Principal | undefined | Promise<Principal | undefined>
-
-/** How the gate learns who a credential belongs to; the accounts module provides these (see app.ts). */
-export interface Verifiers {
-  /** The key's principal, or undefined for an unknown, wrong, revoked or expired key. */
-  apiKey(key: string): Verified
-  /** The token's principal, or undefined for any token that fails verification or was revoked. */
-  accessToken(token: string): Verified
-  /** The CSRF token that belongs to a cookie session. */
-  csrfToken(sessionId: string): string
-}
-
-export interface AuthOptions {
-  verifiers: Verifiers
-  /** Failed API key attempts per client IP. */
-  apiKeyAttempts: AttemptStore
-  audit: AuditLog
-  /** Name of the access-token cookie when AUTH_COOKIES=true. */
-  accessCookie: string | undefined
-  adminMfaRequired: boolean
-  realm: string
-}
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+/** The gate's collaborators: the verifiers the accounts module provides, the lock-out store, the audit log. */
+export type AuthOptions = GateOptions
 
 async function auth(app: FastifyInstance, options: AuthOptions) {
-  const { verifiers, apiKeyAttempts, audit, accessCookie, adminMfaRequired, realm } = options
+  const { audit, adminMfaRequired } = options
+  const authenticate = createAuthenticator(options)
   const routes: RouteOptions[] = []
   app.decorateRequest('principal', null as unknown as Principal)
 
@@ -84,108 +54,26 @@ async function auth(app: FastifyInstance, options: AuthOptions) {
     app.log.info({ public_routes: publicRoutes }, 'routes reachable without credentials')
   })
 
-  /** The caller's principal: synchronous on a cache hit, so most requests never wait for a promise. */
-  function authenticate(request: FastifyRequest): Principal | Promise<Principal> {
-    const credential = readCredential(request.headers, accessCookie)
-    if (credential === undefined) throw unauthorized(realm, 'AUTHENTICATION_REQUIRED')
-    if (credential === 'malformed') throw unauthorized(realm, 'CREDENTIALS_INVALID')
-    if (credential.kind === 'access_token') {
-      const cookie = credential.via === 'cookie'
-      return settle(verifiers.accessToken(credential.value), (principal) => {
-        if (principal === undefined) throw unauthorized(realm, 'CREDENTIALS_INVALID')
-        if (cookie && !SAFE_METHODS.has(request.method)) checkCsrf(request, principal)
-        return cookie ? { ...principal, via: 'cookie' } : principal
-      })
-    }
-    const ipKey = `api_key:ip:${request.ip}`
-    return settle(apiKeyAttempts.lockedFor(ipKey), (locked) => {
-      if (locked > 0) throw tooManyAttempts(locked)
-      return settle(verifiers.apiKey(credential.value), (principal) =>
-        principal === undefined ? apiKeyFailed(request, ipKey) : principal,
-      )
-    })
-  }
-
-  async function apiKeyFailed(request: FastifyRequest, ipKey: string): Promise<never> {
-    const lockMs = await apiKeyAttempts.recordFailure(ipKey)
-    if (lockMs > 0) {
-      await audit.record({
-        event: 'auth.lockout',
-        outcome: 'failure',
-        subject: ipKey,
-        ip: request.ip,
-        requestId: request.id,
-        detail: { reason: 'api_key_failures', lock_s: Math.ceil(lockMs / 1000) },
-      })
-    }
-    throw unauthorized(realm, 'CREDENTIALS_INVALID')
-  }
-
-  function checkCsrf(request: FastifyRequest, principal: Principal) {
-    const sent = request.headers['x-csrf-token']
-    const expected = principal.sessionId === undefined ? undefined : verifiers.csrfToken(principal.sessionId)
-    if (typeof sent !== 'string' || expected === undefined || !digestsEqual(sent, expected)) {
-      throw authErrors.CSRF_TOKEN_INVALID()
-    }
-  }
-
-  async function deny(request: FastifyRequest, principal: Principal, reason: string) {
-    await audit.record({
-      event: 'auth.permission_denied',
-      outcome: 'failure',
-      actor: principal.id,
-      ip: request.ip,
-      requestId: request.id,
-      detail: { reason, route: `${request.method} ${request.routeOptions.url ?? ''}` },
-    })
-  }
-
-  /** Why the principal may not use this route, or undefined when it may. */
-  function refusal(
-    principal: Principal,
-    rule: RouteAuth | undefined,
-  ): { reason: string; error: AppError } | undefined {
-    if (adminMfaRequired && principal.kind === 'user' && principal.isAdmin && principal.mfa !== true) {
-      if (rule?.mfaExempt !== true) {
-        return { reason: 'admin_mfa_required', error: authErrors.MFA_ENROLLMENT_REQUIRED() }
-      }
-    }
-    if (rule === undefined) return undefined
-    if (
-      rule.principals !== undefined &&
-      principal.kind !== 'anonymous' &&
-      !rule.principals.includes(principal.kind)
-    ) {
-      return {
-        reason: `needs_${rule.principals.join('_or_')}`,
-        error: authErrors.PERMISSION_DENIED({
-          detail: `Only ${rule.principals.join(' or ')} credentials may do this.`,
-        }),
-      }
-    }
-    if (rule.scopes !== undefined && !hasScopes(principal, rule.scopes)) {
-      return {
-        reason: 'missing_scope',
-        error: authErrors.PERMISSION_DENIED({ detail: `Requires scope ${rule.scopes.join(' ')}.` }),
-      }
-    }
-    return undefined
-  }
-
   // A callback hook, not an async one: a cached credential is checked without creating a promise.
   app.addHook('onRequest', (request, _reply, done) => {
-    const config = request.routeOptions.config
-    // Unknown URLs (the 404 handler) and public routes need no credentials.
-    if (config.public === true || request.routeOptions.url === undefined) {
+    // routeOptions is a getter that builds a new object: read it once.
+    const { config, url } = request.routeOptions
+    if (isOpenRoute(config, url)) {
       request.principal = ANONYMOUS
       done()
       return
     }
     const admit = (principal: Principal): Promise<void> | undefined => {
       request.principal = principal
-      const refused = refusal(principal, config.auth)
+      const refused = refusalOf(principal, config.auth, adminMfaRequired)
       if (refused === undefined) return undefined
-      return deny(request, principal, refused.reason).then(() => {
+      const event = permissionDeniedEvent(
+        request,
+        principal,
+        refused.reason,
+        `${request.method} ${url ?? ''}`,
+      )
+      return audit.record(event).then(() => {
         throw refused.error
       })
     }
@@ -200,11 +88,6 @@ async function auth(app: FastifyInstance, options: AuthOptions) {
     if (admitted === undefined) done()
     else admitted.then(() => done(), done)
   })
-}
-
-/** Applies `next` to a value that may still be a promise, staying synchronous when it is not. */
-function settle<T, R>(value: T | Promise<T>, next: (resolved: T) => R | Promise<R>): R | Promise<R> {
-  return value instanceof Promise ? value.then(next) : next(value)
 }
 
 export const authPlugin = fp(auth, { name: 'auth' })
