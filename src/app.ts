@@ -10,6 +10,15 @@ import { createClientErrorHandler } from './platform/http/client-errors.ts'
 import { createCursorCodec } from './platform/http/cursor.ts'
 import { createJsonBodyParser } from './platform/http/json-body.ts'
 import { httpPlugin } from './platform/http/plugin.ts'
+import {
+  createAccessLineStep,
+  createCorsStep,
+  createDeadlineStep,
+  createHeaderChecksStep,
+  createResponseHeadersStep,
+  markStart,
+  refuseCompressedBody,
+} from './platform/http/steps.ts'
 import { indexRoute } from './platform/http/index-route.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
@@ -103,13 +112,20 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     exposeInternalErrors: config.server.exposeInternalErrors,
     translators: [translateDatabaseError],
   })
+  // The pipeline's steps, in the order they run; a step that answers ends the request there.
   await app.register(httpPlugin, {
-    securityHeaders,
-    cors: createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 }),
-    lifecycle: deps.lifecycle,
-    handlerTimeoutMs: server.handlerTimeoutMs,
-    slowRequestMs: config.log.slowRequestMs,
-    maxHeaderCount: server.maxHeaderCount,
+    steps: {
+      onRequest: [
+        markStart,
+        createResponseHeadersStep(securityHeaders, deps.lifecycle),
+        createHeaderChecksStep(server.maxHeaderCount),
+        refuseCompressedBody,
+        createCorsStep(createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 })),
+        // Last: authentication (the gate's hook, next) and the handler run inside the deadline.
+        createDeadlineStep(server.handlerTimeoutMs),
+      ],
+      onResponse: [createAccessLineStep(config.log.slowRequestMs)],
+    },
   })
   await app.register(compress, {
     globalCompression: true,

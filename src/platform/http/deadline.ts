@@ -37,22 +37,16 @@ function onDeadline(reply: FastifyReply, timeoutMs: number): void {
   reply.send(platformErrors.HANDLER_TIMEOUT({ headers: { 'retry-after': '1' } }))
 }
 
-/** Starts the request's deadline and runs `next` (the rest of the hook chain) inside its scope. */
-export function startDeadline(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  timeoutMs: number,
-  next: () => void,
-): void {
-  const scope = new DeadlineScope()
-  request.deadlineScope = scope
+/** Starts the request's deadline; the pipeline then runs on inside its scope (`resumeDeadlineScope`). */
+export function armDeadline(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): void {
+  request.deadlineScope = new DeadlineScope()
   request.deadline = setTimeout(onDeadline, timeoutMs, reply, timeoutMs)
-  runInDeadlineScope(scope, next)
 }
 
 /**
- * Re-enters the request's scope: body parsing continues from socket events, outside the context that
- * onRequest set, so the handler phase must enter it again (as @fastify/request-context does).
+ * Runs `next` inside the request's scope, or plainly when no deadline was armed: after onRequest's steps,
+ * and again before the handler, because body parsing continues from socket events outside the context
+ * that onRequest set (as @fastify/request-context does).
  */
 export function resumeDeadlineScope(request: FastifyRequest, next: () => void): void {
   const scope = request.deadlineScope
