@@ -1,9 +1,11 @@
 // The shape of a configuration group: the variables of one slice of Config, how the slice is built from
-// them, and the rules that concern it. schema.ts lists the groups; the loader composes them.
+// them, and the rules that concern it. schema.ts lists the groups; the loader composes them. A new variable
+// is declared in its group's `variables` and read in its `build`; then `npm run env:example`.
 import type { Config } from './config.ts'
 import type { Environment } from './loader.ts'
 import type { ConfigSection, NodeEnv, ValuesOf, VariableSpecs } from './variable.ts'
 
+/** One group (groups/*.ts): its variables, the slice of Config it builds, and its checks. */
 export interface ConfigGroup<Slice, Variables extends VariableSpecs = VariableSpecs> {
   /** The .env.example heading its variables are listed under (a variable may name another). */
   section: ConfigSection
