@@ -1,5 +1,6 @@
 // Renders .env.example from the variable table, so the documented list cannot drift from the schema.
-import { CONFIG_GROUPS, VARIABLES, type VariableSpec } from './schema.ts'
+import { CONFIG_SECTIONS, VARIABLES } from './schema.ts'
+import type { VariableSpec } from './variable.ts'
 
 function describeDefault(spec: VariableSpec): string {
   if (typeof spec.default === 'string') return spec.default === '' ? '(empty)' : spec.default
@@ -27,10 +28,10 @@ export function renderEnvExample(): string {
     '# default. Generated from src/platform/config/schema.ts by `npm run env:example` (a test checks it).',
     '# Secrets can also be read from a file: NAME_FILE=/run/secrets/name.',
   ]
-  for (const group of CONFIG_GROUPS) {
-    lines.push('', `# ---- ${group} ----`)
-    for (const [name, spec] of Object.entries(VARIABLES) as [string, VariableSpec][]) {
-      if (spec.group !== group) continue
+  for (const section of CONFIG_SECTIONS) {
+    lines.push('', `# ---- ${section} ----`)
+    for (const [name, spec] of Object.entries(VARIABLES)) {
+      if (spec.section !== section) continue
       lines.push('', `# ${spec.doc}`, `# ${describeType(spec)}; default: ${describeDefault(spec)}`)
       lines.push(`# ${name}=${typeof spec.default === 'string' ? spec.default : spec.default.development}`)
     }

@@ -1,17 +1,11 @@
 // Reads the environment into a Config: every problem is collected and reported at once.
 import { readFileSync } from 'node:fs'
-import { randomBytes } from 'node:crypto'
-import type { Config, LogLevel } from './config.ts'
-import {
-  defaultOf,
-  NODE_ENVS,
-  VARIABLES,
-  type NodeEnv,
-  type VariableName,
-  type VariableSpec,
-} from './schema.ts'
+import type { Config } from './config.ts'
 import { checkConfig } from './checks.ts'
+import type { ConfigGroup } from './group.ts'
+import { CONFIG_GROUPS, VARIABLES } from './schema.ts'
 import { unknownSettingWarnings } from './unknown-settings.ts'
+import { defaultOf, NODE_ENVS, type NodeEnv, type ValueOf, type VariableSpec } from './variable.ts'
 
 export type Environment = Readonly<Record<string, string | undefined>>
 
@@ -22,14 +16,14 @@ export type LoadResult =
 /** Exit code for an invalid configuration (EX_CONFIG from sysexits.h). */
 export const CONFIG_EXIT_CODE = 78
 
-type Values = Record<VariableName, string | number | boolean | readonly string[]>
+type Value = ValueOf<VariableSpec>
 
 /** Loads and validates the configuration; never throws for bad input, never reads process.env itself. */
 export function loadConfig(env: Environment): LoadResult {
   const problems: string[] = []
   const nodeEnv = readNodeEnv(env)
-  const values = {} as Values
-  for (const [name, spec] of Object.entries(VARIABLES) as [VariableName, VariableSpec][]) {
+  const values: Record<string, Value> = {}
+  for (const [name, spec] of Object.entries(VARIABLES)) {
     const raw = readRaw(name, spec, env, nodeEnv, problems)
     const parsed = parseValue(name, spec, raw, problems)
     if (parsed !== undefined) values[name] = parsed
@@ -37,17 +31,9 @@ export function loadConfig(env: Environment): LoadResult {
   const warnings = unknownSettingWarnings(Object.keys(env))
   if (problems.length > 0) return { ok: false, problems, warnings }
 
-  const config = toConfig(values, nodeEnv)
-  const check = checkConfig(config)
-  warnings.push(...check.warnings)
-  // libuv's pool (UV_THREADPOOL_SIZE, read by Node itself) must keep threads free of password hashing.
-  const threadPool = Number(env.UV_THREADPOOL_SIZE ?? '4')
-  if (Number.isInteger(threadPool) && config.auth.hashConcurrency >= threadPool) {
-    check.problems.push(
-      `AUTH_HASH_CONCURRENCY: must be below UV_THREADPOOL_SIZE (${threadPool}), or hashing would leave DNS and file I/O no thread`,
-    )
-  }
-  if (check.problems.length > 0) return { ok: false, problems: check.problems, warnings }
+  const config = buildConfig(values, nodeEnv)
+  const refusals = checkConfig(config, env)
+  if (refusals.length > 0) return { ok: false, problems: refusals, warnings }
   return { ok: true, config: deepFreeze(config), warnings }
 }
 
@@ -84,12 +70,7 @@ function readRaw(
   return direct === undefined || direct === '' ? defaultOf(spec, nodeEnv) : direct
 }
 
-function parseValue(
-  name: string,
-  spec: VariableSpec,
-  raw: string,
-  problems: string[],
-): string | number | boolean | readonly string[] | undefined {
+function parseValue(name: string, spec: VariableSpec, raw: string, problems: string[]): Value | undefined {
   const shown = spec.secret === true ? '[redacted]' : `"${raw}"`
   switch (spec.type) {
     case 'string':
@@ -127,100 +108,15 @@ function parseValue(
   }
 }
 
-function toConfig(values: Values, env: NodeEnv): Config {
-  const int = (name: VariableName) => values[name] as number
-  const str = (name: VariableName) => values[name] as string
-  const list = (name: VariableName) => values[name] as readonly string[]
-  let secretKey = str('SECRET_KEY')
-  const secretKeyGenerated = secretKey === '' && env !== 'production'
-  if (secretKeyGenerated) {
-    // Outside production a missing secret is replaced by a random one for this process only (and kept in
-    // DATA_DIR by withPersistentDevelopmentSecret, which says so once, when it creates the file).
-    secretKey = randomBytes(48).toString('base64')
-  }
-  return {
-    env,
-    server: {
-      host: str('HOST'),
-      port: int('PORT'),
-      trustProxy: list('TRUST_PROXY'),
-      requestTimeoutMs: int('REQUEST_TIMEOUT_MS'),
-      headersTimeoutMs: int('HEADERS_TIMEOUT_MS'),
-      keepAliveTimeoutMs: int('KEEP_ALIVE_TIMEOUT_MS'),
-      handlerTimeoutMs: int('HANDLER_TIMEOUT_MS'),
-      compressionThresholdBytes: int('COMPRESSION_THRESHOLD_BYTES'),
-      bodyLimitBytes: int('BODY_LIMIT_BYTES'),
-      maxHeaderSizeBytes: int('MAX_HEADER_SIZE_BYTES'),
-      maxHeaderCount: int('MAX_HEADER_COUNT'),
-      exposeInternalErrors: env === 'development',
-    },
-    security: {
-      corsOrigins: list('CORS_ORIGINS'),
-      secretKey,
-      secretKeyGenerated,
-      hsts: env === 'production',
-    },
-    auth: {
-      registration: str('AUTH_REGISTRATION') as 'open' | 'admin' | 'closed',
-      passwordMinLength: int('AUTH_PASSWORD_MIN_LENGTH'),
-      scryptLogN: int('AUTH_SCRYPT_LOG_N'),
-      hashConcurrency: int('AUTH_HASH_CONCURRENCY'),
-      hashQueueMax: int('AUTH_HASH_QUEUE_MAX'),
-      hashQueueTimeoutMs: int('AUTH_HASH_QUEUE_TIMEOUT_MS'),
-      accessTokenTtlS: int('AUTH_ACCESS_TOKEN_TTL_S'),
-      refreshTokenTtlS: int('AUTH_REFRESH_TOKEN_TTL_S'),
-      issuer: str('AUTH_JWT_ISSUER'),
-      audience: str('AUTH_JWT_AUDIENCE'),
-      signingKeyFile: optional(str('AUTH_JWT_SIGNING_KEY_FILE')),
-      previousKeysFile: optional(str('AUTH_JWT_PREVIOUS_KEYS_FILE')),
-      clockSkewS: int('AUTH_CLOCK_SKEW_S'),
-      adminMfa: str('AUTH_ADMIN_MFA') as 'optional' | 'required',
-      cookies: values.AUTH_COOKIES as boolean,
-      lockout: {
-        accountThreshold: int('AUTH_LOCKOUT_THRESHOLD'),
-        ipThreshold: int('AUTH_LOCKOUT_IP_THRESHOLD'),
-        baseS: int('AUTH_LOCKOUT_BASE_S'),
-        maxS: int('AUTH_LOCKOUT_MAX_S'),
-      },
-    },
-    db: {
-      url: str('DATABASE_URL') === '' ? undefined : str('DATABASE_URL'),
-      dataDir: str('DATA_DIR'),
-      poolMax: int('DB_POOL_MAX'),
-      poolMin: int('DB_POOL_MIN'),
-      idleTimeoutMs: int('DB_IDLE_TIMEOUT_MS'),
-      connectTimeoutMs: int('DB_CONNECT_TIMEOUT_MS'),
-      statementTimeoutMs: int('DB_STATEMENT_TIMEOUT_MS'),
-      maxLifetimeS: int('DB_POOL_MAX_LIFETIME_S'),
-      ssl: str('DB_SSL') as 'disable' | 'verify-full',
-      sslCaFile: str('DB_SSL_CA_FILE') === '' ? undefined : str('DB_SSL_CA_FILE'),
-      migrateOnStart: values.MIGRATE_ON_START as boolean,
-      expectedInstances: int('EXPECTED_INSTANCES'),
-      budgetPolicy: env === 'production' ? 'refuse' : 'warn',
-    },
-    log: {
-      level: str('LOG_LEVEL') as LogLevel,
-      format: str('LOG_FORMAT') as 'json' | 'pretty',
-      slowRequestMs: int('SLOW_REQUEST_MS'),
-    },
-    math: {
-      maxExpressionLength: int('MATH_EXPRESSION_MAX_LENGTH'),
-      maxNodes: int('MATH_EXPRESSION_MAX_NODES'),
-      maxResultElements: int('MATH_RESULT_MAX_ELEMENTS'),
-      maxStatisticsValues: int('MATH_STATISTICS_MAX_VALUES'),
-      maxFibonacciN: int('MATH_FIBONACCI_MAX_N'),
-    },
-    lifecycle: {
-      gracePeriodS: int('SHUTDOWN_GRACE_PERIOD_S'),
-      drainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS'),
-      shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS'),
-    },
-    docs: { enabled: values.DOCS_ENABLED as boolean, public: values.DOCS_PUBLIC as boolean },
-  }
-}
-
-function optional(value: string): string | undefined {
-  return value === '' ? undefined : value
+/**
+ * Every group builds its slice from the parsed values. parseValue gives each variable the type its spec
+ * declares, which is the type the group's build reads it as.
+ */
+function buildConfig(values: Readonly<Record<string, Value>>, env: NodeEnv): Config {
+  const groups: [string, ConfigGroup<unknown>][] = Object.entries(CONFIG_GROUPS)
+  const slices = groups.map(([key, group]) => [key, group.build(values, env)])
+  // CONFIG_GROUPS has exactly one group per slice of Config, each building that slice (checked where declared).
+  return Object.fromEntries(slices) as Config
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {
@@ -237,7 +133,7 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
 export function describeConfig(env: Environment, fromFile: ReadonlySet<string> = new Set()): string[] {
   const nodeEnv = readNodeEnv(env)
   const origin = (name: string) => (fromFile.has(name) ? '.env' : 'environment')
-  return (Object.entries(VARIABLES) as [VariableName, VariableSpec][]).map(([name, spec]) => {
+  return Object.entries(VARIABLES).map(([name, spec]) => {
     const set = env[name] ?? ''
     const file = `${name}_FILE`
     if (spec.secret === true && (env[file] ?? '') !== '')

@@ -1,18 +1,18 @@
 // Names in the environment or .env that look like Bulwark settings but are not (a typo such as PROT or
 // DATABSE_URL is otherwise silently ignored and its default used). Each gets one warning naming the
 // closest known setting. "Looks like" means: within a small edit distance of a known name, or carrying
-// the prefix of one of the settings' groups (DB_, AUTH_, ...). Unrelated variables (PATH, HOME) are left alone.
-import { VARIABLES, type VariableSpec } from './schema.ts'
+// a prefix a settings group owns (DB_, AUTH_, ...). Unrelated variables (PATH, HOME) are left alone.
+import { GROUPS, VARIABLES } from './schema.ts'
 
 /** Read by Bulwark although not in the schema. */
 const ALSO_KNOWN = ['ENV_FILE', 'UV_THREADPOOL_SIZE', 'BULWARK_PASSWORD', 'TEST_DATABASE_URL']
 
-const GROUP_PREFIXES = ['AUTH_', 'DB_', 'LOG_', 'MATH_', 'SHUTDOWN_', 'DOCS_', 'CORS_', 'MIGRATE_']
+const GROUP_PREFIXES = GROUPS.flatMap((group) => group.prefixes ?? [])
 
 /** Every name Bulwark reads, built once. */
 const KNOWN: ReadonlySet<string> = new Set([
   ...ALSO_KNOWN,
-  ...(Object.entries(VARIABLES) as [string, VariableSpec][]).flatMap(([name, spec]) =>
+  ...Object.entries(VARIABLES).flatMap(([name, spec]) =>
     spec.secret === true ? [name, `${name}_FILE`] : [name],
   ),
 ])
