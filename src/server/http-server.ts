@@ -17,13 +17,13 @@ import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import { buildApp } from '../app.ts'
 import { prepareInBackground } from './database.ts'
-import { FatalError, type ServerProcess } from './process.ts'
+import { FatalError, type ProcessControls } from './process.ts'
 
 export interface ServerOptions {
   logger: FastifyBaseLogger
   version: string
   /** The process it runs in: told when the server can shut down gracefully, and of failures after start. */
-  process: ServerProcess
+  controls: ProcessControls
 }
 
 export interface RunningServer {
@@ -35,7 +35,7 @@ export interface RunningServer {
 
 /** Starts the server; a failure that must end the process is thrown as a FatalError. */
 export async function startServer(config: Readonly<Config>, options: ServerOptions): Promise<RunningServer> {
-  const { logger, process: serverProcess } = options
+  const { logger, controls } = options
   const lifecycle = createLifecycle()
   const resources = createCloseRegistry({ log: logger })
   const database = openDatabaseOrFail(config, logger)
@@ -55,7 +55,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
     // The server is closed: no request can still use what it opened.
     await resources.closeAll()
   }
-  serverProcess.handleSignals(close)
+  controls.handleSignals(close)
 
   let address: string
   try {
@@ -95,8 +95,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   // Stopped before the database closes (registered after it, so closed before it).
   resources.add('database preparation', () => preparation.stop())
   preparation.ready.then(firstKey, (error: unknown) => {
-    if (error instanceof StartupRefusal)
-      return serverProcess.fail(new FatalError(error.message, CONFIG_EXIT_CODE))
+    if (error instanceof StartupRefusal) return controls.fail(new FatalError(error.message, CONFIG_EXIT_CODE))
     // Aborted by the shutdown: nothing to do.
     return undefined
   })

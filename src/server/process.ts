@@ -16,7 +16,7 @@ export class FatalError extends Error {
 }
 
 /** What the process offers what it runs. */
-export interface ServerProcess {
+export interface ProcessControls {
   /**
    * From now on the first SIGTERM or SIGINT runs `shutdown` and exits 0 (1 if it fails), a later one exits
    * 1 at once, and an uncaught exception or unhandled rejection exits 1. Call once.
@@ -32,7 +32,7 @@ export interface ServerProcess {
  */
 export async function runProcess(
   { logger, flush }: ProcessLogger,
-  main: (process: ServerProcess) => Promise<unknown>,
+  main: (controls: ProcessControls) => Promise<unknown>,
 ): Promise<void> {
   const exit = async (code: number) => {
     await flush()

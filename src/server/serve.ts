@@ -17,7 +17,7 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
   const { logger } = processLogger
   for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
   for (const notice of options.notices ?? []) logger.info(notice)
-  await runProcess(processLogger, (process) =>
-    startServer(config, { logger, version: options.version, process }),
+  await runProcess(processLogger, (controls) =>
+    startServer(config, { logger, version: options.version, controls }),
   )
 }
