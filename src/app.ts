@@ -27,6 +27,7 @@ import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
+import type { CloseRegistry } from './platform/lifecycle/close-registry.ts'
 import type { Lifecycle } from './platform/lifecycle/state.ts'
 import { createMemoryAttemptStore } from './platform/auth/attempts.ts'
 import { createAuditLog } from './platform/auth/audit.ts'
@@ -68,8 +69,10 @@ declare module 'fastify' {
 export interface AppDeps {
   logger: FastifyBaseLogger
   lifecycle: Lifecycle
-  /** Opened (and closed) by the caller: serve.ts in production, the test helpers in tests. */
+  /** Opened (and closed) by the caller: the server in production, the test helpers in tests. */
   database: Database
+  /** Where the app registers what it opens; the caller closes it after the app (newest first). */
+  resources: CloseRegistry
   version: string
 }
 
@@ -153,7 +156,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     attempts: { account: attemptStore(lockout.accountThreshold), ip: attemptStore(lockout.ipThreshold) },
   })
   app.decorate('accounts', accounts)
-  app.addHook('onClose', () => accounts.apiKeys.close())
+  // Flushes last_used_at: closed before the database, which was opened (and registered) before it.
+  deps.resources.add('api keys', () => accounts.apiKeys.close())
   await app.register(authPlugin, {
     verifiers: {
       apiKey: (key) => accounts.apiKeys.verify(key),

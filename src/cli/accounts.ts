@@ -9,7 +9,9 @@ import { AppError } from '../platform/errors/app-error.ts'
 import { createAccounts } from '../modules/accounts/accounts.ts'
 import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
-import { describeDatabaseFailure, openDatabase } from '../server/database.ts'
+import { describeDatabaseFailure } from '../platform/db/connection-failure.ts'
+import { openDatabase } from '../platform/db/prepare.ts'
+import { MIGRATIONS } from '../db/migrations.ts'
 import { CommandFailure, UsageError, type Invocation } from './commands.ts'
 import type { Config } from '../platform/config/config.ts'
 
@@ -22,7 +24,7 @@ async function withAccounts(
 ) {
   // Log lines (audit events, warnings) go to stderr; stdout carries only the command's output.
   const logger = pino({ level: 'warn', messageKey: 'message' }, pino.destination(2))
-  const database = await openDatabase(config, logger).catch((error: unknown) => {
+  const database = await openDatabase(config.db, MIGRATIONS, logger).catch((error: unknown) => {
     if (error instanceof DataDirLockedError) throw error
     throw new CommandFailure(describeDatabaseFailure(error, config.db).message, { cause: error })
   })

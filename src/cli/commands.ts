@@ -4,7 +4,7 @@
 // or option, or a missing argument, gets one line with the usage on stderr and exit 2, never a stack.
 import { parseArgs, type ParseArgsOptionsConfig } from 'node:util'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
-import { DATA_DIR_LOCKED_EXIT_CODE } from '../server/exit-codes.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
 
 /** What a runner receives: the parsed options and positionals, and where to write. */
 export interface Invocation {

@@ -26,7 +26,7 @@ export async function runConfigCheck(
 async function databaseReport(config: Readonly<Config>): Promise<string> {
   if (config.db.url === undefined) return `database: embedded PGlite under ${config.db.dataDir}`
   const { createDatabase } = await import('../platform/db/database.ts')
-  const { describeDatabaseFailure } = await import('../server/database.ts')
+  const { describeDatabaseFailure } = await import('../platform/db/connection-failure.ts')
   let database: Awaited<ReturnType<typeof createDatabase>> | undefined
   try {
     database = createDatabase(config.db, { warn: () => undefined })

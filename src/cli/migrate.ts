@@ -1,9 +1,9 @@
 // `bulwark migrate [--status]`: apply pending migrations (a release step), or list applied and pending ones.
 import type { Config } from '../platform/config/config.ts'
+import { describeDatabaseFailure } from '../platform/db/connection-failure.ts'
 import { createDatabase } from '../platform/db/database.ts'
 import { migrateDatabase, readMigrationState } from '../platform/db/migrator.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
-import { describeDatabaseFailure } from '../server/database.ts'
 import { CommandFailure } from './commands.ts'
 
 export async function runMigrate(

@@ -143,7 +143,53 @@ describe('bulwark healthcheck', () => {
 
     assert.equal(result.code, 1)
   })
+
+  it('loads no framework, driver or logger: it runs in the container every few seconds', () => {
+    const result = modulesLoadedBy(['healthcheck'], { NODE_ENV: 'test', PORT: '1' })
+
+    assert.equal(result.code, 1)
+    assert.ok(
+      result.modules.some((url) => url.endsWith('/cli/healthcheck.js')),
+      'the recorder saw the command',
+    )
+    assert.deepEqual(result.modules.filter(isFrameworkModule), [])
+  })
+
+  it('answers serve --help without loading the framework', () => {
+    const result = modulesLoadedBy(['serve', '--help'], { PORT: '0' })
+
+    assert.equal(result.code, 0)
+    assert.deepEqual(result.modules.filter(isFrameworkModule), [])
+  })
 })
+
+/** The packages `healthcheck` and `--help` must never load: each costs tens of milliseconds at start. */
+const FRAMEWORK = /\/node_modules\/(fastify|@fastify\/[^/]+|pino|kysely|pg|@electric-sql\/pglite)\//
+
+function isFrameworkModule(url: string): boolean {
+  return FRAMEWORK.test(url)
+}
+
+/** A module hook that records every module resolved (import and require) and prints them at exit. */
+const RECORDER = `
+import { registerHooks } from 'node:module'
+const urls = []
+registerHooks({ resolve(specifier, context, next) { const result = next(specifier, context); urls.push(result.url); return result } })
+process.on('exit', () => process.stderr.write('\\nloaded modules: ' + JSON.stringify(urls) + '\\n'))
+`
+
+/** Runs a command with the recorder; its exit code and the URL of every module it loaded. */
+function modulesLoadedBy(args: string[], env: Record<string, string>) {
+  const recorder = `data:text/javascript,${encodeURIComponent(RECORDER)}`
+  const result = spawnSync(process.execPath, ['--import', recorder, MAIN, ...args], {
+    env: isolatedEnv(env),
+    encoding: 'utf8',
+    timeout: 15_000,
+  })
+  const line = /^loaded modules: (.*)$/m.exec(result.stderr)?.[1]
+  assert.ok(line !== undefined, result.stderr)
+  return { code: result.status, modules: JSON.parse(line) as string[] }
+}
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }

@@ -6,6 +6,7 @@ import pino from 'pino'
 import { buildApp, type App } from '../../src/app.ts'
 import type { Config } from '../../src/platform/config/config.ts'
 import { loadConfig } from '../../src/platform/config/loader.ts'
+import { createCloseRegistry } from '../../src/platform/lifecycle/close-registry.ts'
 import { createLifecycle, type Lifecycle } from '../../src/platform/lifecycle/state.ts'
 import { REDACT_PATHS } from '../../src/platform/logging/logger.ts'
 import { createDatabase, type Database } from '../../src/platform/db/database.ts'
@@ -82,16 +83,22 @@ export async function buildTestApp(
     sink,
   )
   const lifecycle = createLifecycle()
+  // What the app opens; the database is the caller's (or shared by the whole test process).
+  const resources = createCloseRegistry({ log: logger })
   const app = await buildApp(config, {
     logger,
     lifecycle,
     database: database ?? (await sharedTestDatabase(config)),
+    resources,
     version: '0.0.0-test',
   })
   extend?.(app)
   await app.ready()
   lifecycle.markReady()
-  t.after(() => app.close())
+  t.after(async () => {
+    await app.close()
+    await resources.closeAll()
+  })
   const { apiKey, principalId } = await issueTestKey(app)
   const anonymous = app.inject.bind(app)
   const withKey = ((options: InjectOptions | string) => {

@@ -37,7 +37,7 @@ export function idleGraceMsOf(shutdownTimeoutMs: number): number {
  *    accepted, or sent on a keep-alive connection before the client saw our close, is still answered;
  * 4. close idle connections and let in-flight requests finish, all within SHUTDOWN_TIMEOUT_MS of the
  *    listener closing, then cut what is left;
- * 5. close resources (Fastify onClose hooks, newest first).
+ * 5. close the app; the caller then closes what the server opened (its close registry, newest first).
  */
 export async function shutdownGracefully(
   deps: ShutdownDeps,

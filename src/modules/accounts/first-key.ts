@@ -1,10 +1,49 @@
 // First start outside production: with no API key and no user in the database, create an admin key and
 // print it once, so a newcomer can call the API right away. Production never creates a key implicitly.
+// Runs once per start of the service, once it listens and its database is prepared.
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
-import type { Database } from '../platform/db/database.ts'
-import { SCOPES } from '../platform/auth/principal.ts'
-import type { ApiKeysService } from '../modules/accounts/api-keys/service.ts'
+import type { Database } from '../../platform/db/database.ts'
+import { SCOPES } from '../../platform/auth/principal.ts'
+import type { ApiKeysService } from './api-keys/service.ts'
+
+export interface FirstKeyOptions {
+  /** Production only says how to create a key; elsewhere the first one is created and printed. */
+  production: boolean
+  apiKeys: ApiKeysService
+  database: Database
+  log: FastifyBaseLogger
+  /** The local address the printed curl calls. */
+  baseUrl: string
+  /** Where the banner goes: stderr, never the (shipped) JSON log. */
+  write: (text: string) => void
+}
+
+/**
+ * Outside production: with no API key and no user, create an admin key and print it at once; with keys of
+ * which none was ever used, say how to make one. Production only warns when there is none. A failure is
+ * logged, never thrown: serving (and failing readiness) beats exiting.
+ */
+export async function offerFirstAdminKey(options: FirstKeyOptions): Promise<void> {
+  const { apiKeys, database, log, write } = options
+  try {
+    if (!options.production) {
+      const key = await createFirstAdminKey(apiKeys, database, log)
+      if (key !== undefined) printFirstAdminKey(key, options.baseUrl, write)
+      else if (!(await apiKeys.anyUsed())) {
+        // Keys exist but none was ever used: the first one may have been lost. Say how to make another.
+        printCreateKeyHint(database.backend === 'pglite', write)
+      }
+    } else if (await apiKeys.isEmpty()) {
+      log.warn(
+        'no API key or user exists: create one with `npx bulwark keys create` or `npx bulwark users create`',
+      )
+    }
+  } catch (error) {
+    // Pending migrations (MIGRATE_ON_START=false) or an outage.
+    log.warn({ error }, 'could not check for a first admin API key')
+  }
+}
 
 export async function createFirstAdminKey(
   apiKeys: ApiKeysService,

@@ -1,0 +1,122 @@
+// One HTTP server: open the database, build the app, listen, prepare the database (in the background for
+// PostgreSQL), and the graceful shutdown that closes what it opened, newest first.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../platform/config/config.ts'
+import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
+import { FASTIFY_LISTEN_TEXT } from '../platform/logging/logger.ts'
+import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
+import { createLifecycle } from '../platform/lifecycle/state.ts'
+import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
+import { trackConnections } from '../platform/http/connections.ts'
+import { localBaseUrl } from '../platform/http/local-url.ts'
+import { createDatabase, type Database } from '../platform/db/database.ts'
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
+import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
+import { MIGRATIONS } from '../db/migrations.ts'
+import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
+import { buildApp } from '../app.ts'
+import { prepareInBackground } from './database.ts'
+import { FatalError, type ProcessControls } from './process.ts'
+
+export interface ServerOptions {
+  logger: FastifyBaseLogger
+  version: string
+  /** The process it runs in: told when the server can shut down gracefully, and of failures after start. */
+  controls: ProcessControls
+}
+
+export interface RunningServer {
+  /** Where this machine reaches it, e.g. http://127.0.0.1:3000. */
+  url: string
+  /** The graceful shutdown sequence, then every resource closed newest first. */
+  close(): Promise<void>
+}
+
+/** Starts the server; a failure that must end the process is thrown as a FatalError. */
+export async function startServer(config: Readonly<Config>, options: ServerOptions): Promise<RunningServer> {
+  const { logger, controls } = options
+  const lifecycle = createLifecycle()
+  const resources = createCloseRegistry({ log: logger })
+  const database = openDatabaseOrFail(config, logger)
+  resources.add('database', () => database.close())
+  // The embedded database is local: prepared before listening, and a failure here is final.
+  if (database.backend === 'pglite') {
+    await prepareDatabase(config.db, database, MIGRATIONS, logger).catch((error: unknown) => {
+      throw error instanceof StartupRefusal
+        ? new FatalError(error.message, CONFIG_EXIT_CODE)
+        : new FatalError('cannot prepare the embedded database', 1, { cause: error })
+    })
+  }
+  const app = await buildApp(config, { logger, lifecycle, database, resources, version: options.version })
+  const connections = trackConnections(app.server)
+  const close = async () => {
+    await shutdownGracefully({ app, connections, lifecycle, log: logger }, config.lifecycle)
+    // The server is closed: no request can still use what it opened.
+    await resources.closeAll()
+  }
+  controls.handleSignals(close)
+
+  let address: string
+  try {
+    address = await app.listen({
+      host: config.server.host,
+      port: config.server.port,
+      listenTextResolver: () => FASTIFY_LISTEN_TEXT,
+    })
+  } catch (error) {
+    const refusal = listenRefusal(error, config.server.port)
+    if (refusal === undefined) throw error
+    throw new FatalError(refusal, PORT_UNAVAILABLE_EXIT_CODE)
+  }
+  lifecycle.markReady()
+  const bound = app.server.address()
+  const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
+  const url = localBaseUrl(config.server.host, port)
+  database.dataDirLock?.setUrl(url)
+  logger.info({ address, port, env: config.env }, 'listening')
+
+  // Once per start of the service, after the database is prepared. With one server per process that is
+  // here; a primary with workers runs it once for all of them.
+  const firstKey = () =>
+    offerFirstAdminKey({
+      production: config.env === 'production',
+      apiKeys: app.accounts.apiKeys,
+      database,
+      log: logger,
+      baseUrl: url,
+      write: (text) => process.stderr.write(text),
+    })
+  if (database.backend === 'pglite') {
+    await firstKey()
+    return { url, close }
+  }
+  const preparation = prepareInBackground(config.db, database, MIGRATIONS, logger)
+  // Stopped before the database closes (registered after it, so closed before it).
+  resources.add('database preparation', () => preparation.stop())
+  preparation.ready.then(firstKey, (error: unknown) => {
+    if (error instanceof StartupRefusal) return controls.fail(new FatalError(error.message, CONFIG_EXIT_CODE))
+    // Aborted by the shutdown: nothing to do.
+    return undefined
+  })
+  return { url, close }
+}
+
+/** Opens the database; another process holding the embedded one's DATA_DIR exits 75, any other failure 1. */
+function openDatabaseOrFail(config: Readonly<Config>, logger: FastifyBaseLogger): Database {
+  try {
+    return createDatabase(config.db, logger)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
+    throw new FatalError('cannot open the database', 1, { cause: error })
+  }
+}
+
+/** One line for a port that cannot be had (in use, or privileged), or undefined for anything else. */
+function listenRefusal(error: unknown, port: number): string | undefined {
+  const code = (error as { code?: unknown }).code
+  if (code === 'EADDRINUSE') return `port ${port} is in use; stop what listens there or set PORT`
+  if (code === 'EACCES') return `port ${port} needs privileges this process lacks; set PORT above 1023`
+  if (code === 'EADDRNOTAVAIL') return `HOST is not an address of this machine; set HOST (or 0.0.0.0)`
+  return undefined
+}
