@@ -29,7 +29,11 @@ import { databasePlugin } from './platform/db/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
 import { ACCOUNT_ERRORS } from './modules/accounts/errors.ts'
-import { apiKeysRoutes, authRoutes, COOKIES, jwksRoutes, usersRoutes } from './modules/accounts/routes.ts'
+import { apiKeysRoutes } from './modules/accounts/api-keys/routes.ts'
+import { authRoutes } from './modules/accounts/routes.ts'
+import { COOKIES } from './modules/accounts/sessions/cookies.ts'
+import { jwksRoutes } from './modules/accounts/tokens/routes.ts'
+import { usersRoutes } from './modules/accounts/users/routes.ts'
 import { MATH_ERRORS } from './modules/math/errors.ts'
 import { PLAN_ERRORS } from './modules/plans/errors.ts'
 import { createPlansRepo } from './modules/plans/repo.ts'
@@ -141,8 +145,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   await app.register(authPlugin, {
     verifiers: {
       apiKey: (key) => accounts.apiKeys.verify(key),
-      accessToken: (token) => accounts.auth.verifyAccessToken(token),
-      csrfToken: (sessionId) => accounts.auth.csrfToken(sessionId),
+      accessToken: (token) => accounts.accessTokens.verifyAccessToken(token),
+      csrfToken: (sessionId) => accounts.accessTokens.csrfToken(sessionId),
     },
     apiKeyAttempts: attemptStore(lockout.ipThreshold),
     audit,
@@ -169,12 +173,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
 
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
-    auth: accounts.auth,
+    users: accounts.users,
+    sessions: accounts.sessions,
+    mfa: accounts.mfa,
     cookies: config.auth.cookies,
   })
-  await app.register(usersRoutes, { prefix: '/api/v1/users', auth: accounts.auth })
+  await app.register(usersRoutes, { prefix: '/api/v1/users', users: accounts.users })
   await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys })
-  await app.register(jwksRoutes, { auth: accounts.auth })
+  await app.register(jwksRoutes, { keyring: accounts.keyring })
 
   const math = createMathService(config.math)
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })

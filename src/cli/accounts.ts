@@ -169,9 +169,9 @@ export async function createUser(
   if (role !== 'user' && role !== 'admin')
     throw new UsageError(`--role must be user or admin, not "${String(role)}"`)
   const secret = await password()
-  return withAccounts(config, async ({ auth }) => {
+  return withAccounts(config, async ({ users }) => {
     try {
-      const user = await auth.createUser('cli', { email: String(values.email), password: secret, role })
+      const user = await users.createUser('cli', { email: String(values.email), password: secret, role })
       out(`created ${user.role} ${user.email} (${user.id})`)
       return 0
     } catch (error) {

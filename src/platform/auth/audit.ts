@@ -36,6 +36,20 @@ export interface AuditLog {
   record(event: AuditEvent): Promise<void>
 }
 
+/** Where the events of one request come from: the client address and the request id. */
+export interface AuditOrigin {
+  ip?: string | undefined
+  requestId?: string | undefined
+}
+
+/** An event without its origin, which auditFor adds. */
+export type AuditEntry = Omit<AuditEvent, 'ip' | 'requestId'>
+
+/** Records the events of one request, its origin given once: `const audit = auditFor(log, context)`. */
+export function auditFor(log: AuditLog, origin: AuditOrigin): (entry: AuditEntry) => Promise<void> {
+  return (entry) => log.record({ ...entry, ip: origin.ip, requestId: origin.requestId })
+}
+
 export type AuditTables = {
   audit_log: {
     id: Generated<string>

@@ -1,6 +1,6 @@
 // API keys: issue (shown once), verify (cached for at most a second), list, revoke; who may do what.
 import { randomUUID } from 'node:crypto'
-import type { AuditLog } from '../../../platform/auth/audit.ts'
+import { auditFor, type AuditLog } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
@@ -8,6 +8,7 @@ import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
 import { platformErrors } from '../../../platform/errors/catalog.ts'
 import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
+import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
 import { generateKey, parseKey } from './key-format.ts'
 import type { ApiKeyRow, ApiKeysStore } from './repo.ts'
@@ -35,11 +36,6 @@ export interface ApiKeyInput {
 
 /** Who performs an operation: a request's principal, or the operator at the command line. */
 export type Actor = Principal | 'cli'
-
-export interface RequestContext {
-  ip?: string | undefined
-  requestId?: string | undefined
-}
 
 export interface ApiKeysServiceOptions {
   pepper: Buffer
@@ -122,7 +118,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
   }
 
   return {
-    async create(actor: Actor, input: ApiKeyInput, context: RequestContext = {}) {
+    async create(actor: Actor, input: ApiKeyInput, context: ClientContext = {}) {
       mayManage(actor)
       const isAdmin = actor === 'cli' || actor.isAdmin
       if (!isAdmin && !hasScopes(actor, input.scopes)) {
@@ -153,13 +149,14 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
         scopes: [...new Set(input.scopes)],
         expires_at: expiresAt,
       })
-      await audit.record({
+      await auditFor(
+        audit,
+        context,
+      )({
         event: 'api_key.created',
         outcome: 'success',
         actor: creator,
         subject: row.id,
-        ip: context.ip,
-        requestId: context.requestId,
         detail: { name: row.name, owner_id: row.owner_id, scopes: row.scopes },
       })
       return { key: material.key, apiKey: viewOf(row) }
@@ -191,7 +188,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     },
 
     /** Revokes a key by id or public id; revoking twice is not an error. */
-    async revoke(actor: Actor, id: string, context: RequestContext = {}): Promise<ApiKeyView> {
+    async revoke(actor: Actor, id: string, context: ClientContext = {}): Promise<ApiKeyView> {
       mayManage(actor)
       const row = isUuid(id) ? await store.findById(id) : await store.findByPublicId(id.replace(/^bk_/, ''))
       if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
@@ -200,13 +197,14 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
       // Only this key's entries matter, but they are keyed by the whole key: revocations are rare.
       verified.clear()
       if (row.revoked_at === null) {
-        await audit.record({
+        await auditFor(
+          audit,
+          context,
+        )({
           event: 'api_key.revoked',
           outcome: 'success',
           actor: actor === 'cli' ? 'cli' : actor.id,
           subject: row.id,
-          ip: context.ip,
-          requestId: context.requestId,
           detail: { name: row.name },
         })
       }
