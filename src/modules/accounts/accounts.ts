@@ -4,6 +4,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
 import type { AuditLog } from '../../platform/auth/audit.ts'
 import { deriveKey } from '../../platform/auth/secrets.ts'
+import { createLocalInvalidationBus, type InvalidationBus } from '../../platform/cache/credential-cache.ts'
 import { createCursorCodec } from '../../platform/http/cursor.ts'
 import type { Config } from '../../platform/config/config.ts'
 import type { AnyDatabase } from '../../platform/db/database.ts'
@@ -27,6 +28,8 @@ export interface AccountsDeps {
   logger: FastifyBaseLogger
   /** Failed logins per account and per IP. */
   attempts: { account: AttemptStore; ip: AttemptStore }
+  /** Where the credential caches' invalidations travel; this process only when absent. */
+  invalidations?: InvalidationBus
 }
 
 /** A revoked key or token stops working on every instance within this time. */
@@ -39,11 +42,13 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
   const { secretKey } = config.security
   const { audit } = deps
   const pepper = deriveKey(secretKey, 'credential-digest')
+  const invalidations = deps.invalidations ?? createLocalInvalidationBus()
   const apiKeys = createApiKeysService(createApiKeysRepo(deps.database), {
     pepper,
     cursors: createCursorCodec(secretKey, 'api-keys'),
     audit,
     cacheTtlMs: CREDENTIAL_CACHE_TTL_MS,
+    invalidations,
     touchIntervalMs: KEY_TOUCH_INTERVAL_MS,
     onTouchError: (error) => deps.logger.warn({ error }, 'could not record API key last use'),
   })
@@ -72,6 +77,7 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
     roleScopes: ROLE_SCOPES,
     csrfKey: deriveKey(secretKey, 'csrf'),
     cacheTtlMs: CREDENTIAL_CACHE_TTL_MS,
+    invalidations,
   })
   const { forgetVerified, csrfToken } = accessTokens
   const users = createUsersService(usersRepo, {

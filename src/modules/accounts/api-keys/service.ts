@@ -4,7 +4,7 @@ import { auditFor, type AuditLog } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
-import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
+import { createCredentialCache, type InvalidationBus } from '../../../platform/cache/credential-cache.ts'
 import { platformErrors } from '../../../platform/errors/catalog.ts'
 import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
@@ -44,6 +44,8 @@ export interface ApiKeysServiceOptions {
   audit: AuditLog
   /** How stale a verification may be: a revoked key stops working within this time on every instance. */
   cacheTtlMs: number
+  /** Where the cache's invalidations travel (revocations). */
+  invalidations: InvalidationBus
   /** last_used_at is written at most this often per key (not once per request). */
   touchIntervalMs: number
   onTouchError(error: unknown): void
@@ -60,10 +62,12 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
    * keys are cached, never rows by public id: a row cache would answer a wrong secret for a recently used
    * id without the database round trip an unknown id costs, and the difference would tell which ids exist.
    */
-  const verified = createTtlMap<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>(
-    options.cacheTtlMs,
-    MAX_CACHED_KEYS,
-  )
+  const verified = createCredentialCache<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>({
+    name: 'api-keys',
+    ttlMs: options.cacheTtlMs,
+    maxEntries: MAX_CACHED_KEYS,
+    bus: options.invalidations,
+  })
   let uses = new Map<string, number>()
 
   async function flushLastUsed(): Promise<void> {
@@ -194,8 +198,9 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
       if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
       const revoked = await store.revoke(row.id)
       if (revoked === undefined) throw accountErrors.API_KEY_NOT_FOUND()
-      // Only this key's entries matter, but they are keyed by the whole key: revocations are rare.
-      verified.clear()
+      // Only this key's entries matter, but they are keyed by the whole key, which never travels on the
+      // bus: revocations are rare.
+      verified.invalidateAll()
       if (row.revoked_at === null) {
         await auditFor(
           audit,

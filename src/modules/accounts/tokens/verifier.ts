@@ -2,7 +2,7 @@
 // remembered for at most cacheTtlMs; and the CSRF token that belongs to a cookie session.
 import type { Principal, Scope } from '../../../platform/auth/principal.ts'
 import { digestOf } from '../../../platform/auth/secrets.ts'
-import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
+import { createCredentialCache, type InvalidationBus } from '../../../platform/cache/credential-cache.ts'
 import type { Role } from '../tables.ts'
 import type { TokenState, UsersRepo } from '../users/repo.ts'
 import type { AccessTokens } from './access-tokens.ts'
@@ -15,21 +15,28 @@ export interface AccessTokenVerifierOptions {
   csrfKey: Buffer
   /** How stale a token's revocation state may be (every instance sees a logout within this time). */
   cacheTtlMs: number
+  /** Where the caches' invalidations travel (logout, password change). */
+  invalidations: InvalidationBus
 }
 
 const MAX_CACHED_TOKENS = 10_000
+
+interface TokenStateEntry {
+  state: TokenState
+  principal: Principal
+  fetchedAt: number
+}
 
 export function createAccessTokenVerifier(
   users: Pick<UsersRepo, 'tokenState'>,
   options: AccessTokenVerifierOptions,
 ) {
   const { tokens, roleScopes } = options
-  const tokenStates = createTtlMap<{ state: TokenState; principal: Principal; fetchedAt: number } | null>(
-    options.cacheTtlMs,
-    MAX_CACHED_TOKENS,
-  )
+  const cache = { ttlMs: options.cacheTtlMs, maxEntries: MAX_CACHED_TOKENS, bus: options.invalidations }
+  /** Each token's revocation state and principal by jti (null: no such user or session). */
+  const tokenStates = createCredentialCache<TokenStateEntry | null>({ name: 'access-token-states', ...cache })
   /** Whole tokens that passed every check, until their state is cacheTtlMs old. */
-  const verifiedTokens = createTtlMap<Principal>(options.cacheTtlMs, MAX_CACHED_TOKENS)
+  const verifiedTokens = createCredentialCache<Principal>({ name: 'access-tokens', ...cache })
 
   async function verifyUncached(token: string): Promise<Principal | undefined> {
     const claims = await tokens.verify(token)
@@ -81,10 +88,11 @@ export function createAccessTokenVerifier(
     /** The CSRF token of a cookie session: the client echoes it in X-CSRF-Token. */
     csrfToken: (sessionId: string): string => digestOf(options.csrfKey, sessionId),
 
-    /** This process forgets what it verified at once when a user revokes tokens here. */
+    /** Forgets what was verified, at once, when a user revokes tokens (elsewhere within cacheTtlMs). */
     forgetVerified: (jti: string | undefined): void => {
-      if (jti !== undefined) tokenStates.delete(jti)
-      verifiedTokens.clear()
+      if (jti !== undefined) tokenStates.invalidate(jti)
+      // Keyed by whole tokens, which never travel on the bus: forget them all (revocations are rare).
+      verifiedTokens.invalidateAll()
     },
   }
 }
