@@ -42,6 +42,7 @@ import { createPlansService } from './modules/plans/service.ts'
 import { mathRoutes } from './modules/math/routes.ts'
 import { createMathSchemas } from './modules/math/schemas.ts'
 import { createMathService } from './modules/math/service.ts'
+import { SCOPE_POLICY, SCOPES } from './scopes.ts'
 
 /** Every error code the service can answer with, for the OpenAPI document and docs/ERRORS.md. */
 export const ERROR_CATALOGS = [
@@ -138,6 +139,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     database: deps.database.db,
     audit,
     logger: deps.logger,
+    scopes: SCOPE_POLICY,
     attempts: { account: attemptStore(lockout.accountThreshold), ip: attemptStore(lockout.ipThreshold) },
   })
   app.decorate('accounts', accounts)
@@ -179,7 +181,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     cookies: config.auth.cookies,
   })
   await app.register(usersRoutes, { prefix: '/api/v1/users', users: accounts.users })
-  await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys })
+  await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys, scopes: SCOPES })
   await app.register(jwksRoutes, { keyring: accounts.keyring })
 
   const math = createMathService(config.math)

@@ -4,9 +4,10 @@
 import pino from 'pino'
 import { createMemoryAttemptStore } from '../platform/auth/attempts.ts'
 import { createAuditLog } from '../platform/auth/audit.ts'
-import { isScope, type Scope } from '../platform/auth/principal.ts'
+import type { Scope } from '../platform/auth/principal.ts'
 import { AppError } from '../platform/errors/app-error.ts'
 import { createAccounts } from '../modules/accounts/accounts.ts'
+import { isScope, SCOPE_POLICY } from '../scopes.ts'
 import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { describeDatabaseFailure, openDatabase } from '../server/database.ts'
@@ -32,6 +33,7 @@ async function withAccounts(
       database: database.db,
       audit: createAuditLog(database.db, logger),
       logger,
+      scopes: SCOPE_POLICY,
       attempts: { account: createMemoryAttemptStore(lockout), ip: createMemoryAttemptStore(lockout) },
     })
     try {

@@ -3,7 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import type { Database } from '../platform/db/database.ts'
-import { SCOPES } from '../platform/auth/principal.ts'
+import { SCOPES } from '../scopes.ts'
 import type { ApiKeysService } from '../modules/accounts/api-keys/service.ts'
 
 export async function createFirstAdminKey(

@@ -13,7 +13,7 @@ import { createApiKeysService } from './api-keys/service.ts'
 import { createLoginGuard } from './login-guard.ts'
 import { createMfaService } from './mfa/service.ts'
 import { createPasswordHasher } from './passwords.ts'
-import { ROLE_SCOPES } from './roles.ts'
+import type { ScopePolicy } from './scope-policy.ts'
 import { createSessionsRepo } from './sessions/repo.ts'
 import { createSessionsService } from './sessions/service.ts'
 import { createAccessTokens } from './tokens/access-tokens.ts'
@@ -26,6 +26,8 @@ export interface AccountsDeps {
   database: AnyDatabase
   audit: AuditLog
   logger: FastifyBaseLogger
+  /** The scopes API keys and users' access tokens may carry (src/scopes.ts). */
+  scopes: ScopePolicy
   /** Failed logins per account and per IP. */
   attempts: { account: AttemptStore; ip: AttemptStore }
   /** Where the credential caches' invalidations travel; this process only when absent. */
@@ -68,13 +70,14 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
     audience: config.auth.audience,
     ttlS: config.auth.accessTokenTtlS,
     clockSkewS: config.auth.clockSkewS,
+    scopes: deps.scopes.all,
   })
   const usersRepo = createUsersRepo(deps.database)
   const sessionsRepo = createSessionsRepo(deps.database)
   const guard = createLoginGuard({ attempts: deps.attempts, audit, realm: REALM })
   const accessTokens = createAccessTokenVerifier(usersRepo, {
     tokens,
-    roleScopes: ROLE_SCOPES,
+    roleScopes: deps.scopes.byRole,
     csrfKey: deriveKey(secretKey, 'csrf'),
     cacheTtlMs: CREDENTIAL_CACHE_TTL_MS,
     invalidations,
@@ -100,7 +103,7 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
   const sessions = createSessionsService(sessionsRepo, usersRepo, {
     config: config.auth,
     tokens,
-    roleScopes: ROLE_SCOPES,
+    roleScopes: deps.scopes.byRole,
     pepper,
     hasher,
     audit,

@@ -1,20 +1,28 @@
 // /api/v1/api-keys: issue, list and revoke API keys.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Scope } from '../../../platform/auth/principal.ts'
 import { CACHE_CONTROL } from '../../../platform/http/cache-control.ts'
 import { contextOf } from '../client-context.ts'
 import {
   ApiKeyCreatedSchema,
-  ApiKeyCreateSchema,
   ApiKeyListQuerySchema,
   ApiKeyPageSchema,
   ApiKeySchema,
+  createApiKeyCreateSchema,
   IdParamsSchema,
 } from '../schemas.ts'
 import type { ApiKeysService } from './service.ts'
 
-export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService; prefix: string }> = async (
+export interface ApiKeysRoutesOptions {
+  apiKeys: ApiKeysService
+  /** The scopes a key may carry (src/scopes.ts). */
+  scopes: readonly Scope[]
+  prefix: string
+}
+
+export const apiKeysRoutes: FastifyPluginAsyncTypebox<ApiKeysRoutesOptions> = async (
   app,
-  { apiKeys, prefix },
+  { apiKeys, scopes, prefix },
 ) => {
   const tags = ['api-keys']
 
@@ -27,7 +35,7 @@ export const apiKeysRoutes: FastifyPluginAsyncTypebox<{ apiKeys: ApiKeysService;
         summary: 'Issue an API key (the key is shown only in this response)',
         description:
           'Users issue keys acting as themselves, with at most their own scopes; admins may set owner_id and any scope. Overlapping rotation: issue the new key, deploy it, then revoke the old one.',
-        body: ApiKeyCreateSchema,
+        body: createApiKeyCreateSchema(scopes),
         response: { 201: ApiKeyCreatedSchema },
       },
     },
