@@ -29,6 +29,7 @@ import { databasePlugin } from './platform/db/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
 import { ACCOUNT_ERRORS } from './modules/accounts/errors.ts'
+import { API_KEY_PREFIX } from './modules/accounts/api-keys/key-format.ts'
 import { apiKeysRoutes } from './modules/accounts/api-keys/routes.ts'
 import { authRoutes } from './modules/accounts/routes.ts'
 import { COOKIES } from './modules/accounts/sessions/cookies.ts'
@@ -153,6 +154,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     apiKeyAttempts: attemptStore(lockout.ipThreshold),
     audit,
     accessCookie: config.auth.cookies ? COOKIES.access : undefined,
+    apiKeyPrefix: API_KEY_PREFIX,
     adminMfaRequired: config.auth.adminMfa === 'required',
     realm: 'bulwark',
   })

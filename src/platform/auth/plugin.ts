@@ -54,6 +54,8 @@ export interface AuthOptions {
   audit: AuditLog
   /** Name of the access-token cookie when AUTH_COOKIES=true. */
   accessCookie: string | undefined
+  /** What every API key starts with; other bearer credentials are access tokens. */
+  apiKeyPrefix: string
   adminMfaRequired: boolean
   realm: string
 }
@@ -61,7 +63,7 @@ export interface AuthOptions {
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
 async function auth(app: FastifyInstance, options: AuthOptions) {
-  const { verifiers, apiKeyAttempts, audit, accessCookie, adminMfaRequired, realm } = options
+  const { verifiers, apiKeyAttempts, audit, adminMfaRequired, realm } = options
   const routes: RouteOptions[] = []
   app.decorateRequest('principal', null as unknown as Principal)
 
@@ -86,7 +88,7 @@ async function auth(app: FastifyInstance, options: AuthOptions) {
 
   /** The caller's principal: synchronous on a cache hit, so most requests never wait for a promise. */
   function authenticate(request: FastifyRequest): Principal | Promise<Principal> {
-    const credential = readCredential(request.headers, accessCookie)
+    const credential = readCredential(request.headers, options)
     if (credential === undefined) throw unauthorized(realm, 'AUTHENTICATION_REQUIRED')
     if (credential === 'malformed') throw unauthorized(realm, 'CREDENTIALS_INVALID')
     if (credential.kind === 'access_token') {

@@ -10,7 +10,7 @@ import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.t
 import { isUuid } from '../../../platform/http/ids.ts'
 import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
-import { generateKey, parseKey } from './key-format.ts'
+import { API_KEY_PREFIX, generateKey, parseKey } from './key-format.ts'
 import type { ApiKeyRow, ApiKeysStore } from './repo.ts'
 
 /** What clients see of a key: never its secret or digest. */
@@ -194,7 +194,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     /** Revokes a key by id or public id; revoking twice is not an error. */
     async revoke(actor: Actor, id: string, context: ClientContext = {}): Promise<ApiKeyView> {
       mayManage(actor)
-      const row = isUuid(id) ? await store.findById(id) : await store.findByPublicId(id.replace(/^bk_/, ''))
+      const row = isUuid(id) ? await store.findById(id) : await store.findByPublicId(withoutPrefix(id))
       if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
       const revoked = await store.revoke(row.id)
       if (revoked === undefined) throw accountErrors.API_KEY_NOT_FOUND()
@@ -231,10 +231,15 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
 
 export type ApiKeysService = ReturnType<typeof createApiKeysService>
 
+/** A key's public id from its prefix (bk_<public id>) or the id alone. */
+function withoutPrefix(id: string): string {
+  return id.startsWith(API_KEY_PREFIX) ? id.slice(API_KEY_PREFIX.length) : id
+}
+
 function viewOf(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
-    prefix: `bk_${row.public_id}`,
+    prefix: `${API_KEY_PREFIX}${row.public_id}`,
     name: row.name,
     owner_id: row.owner_id,
     scopes: row.scopes as Scope[],
