@@ -28,6 +28,7 @@ import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts
 import { databasePlugin } from './platform/db/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
+import { createAuditStore } from './modules/accounts/audit.ts'
 import { ACCOUNT_ERRORS } from './modules/accounts/errors.ts'
 import { API_KEY_PREFIX } from './modules/accounts/api-keys/key-format.ts'
 import { apiKeysRoutes } from './modules/accounts/api-keys/routes.ts'
@@ -127,7 +128,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   })
   // Authentication: deny-by-default for every route; the accounts module supplies the verifiers.
-  const audit = createAuditLog(deps.database.db, deps.logger)
+  const audit = createAuditLog(createAuditStore(deps.database.db), deps.logger)
   const { lockout } = config.auth
   const attemptStore = (threshold: number) =>
     createMemoryAttemptStore({

@@ -7,6 +7,7 @@ import { createAuditLog } from '../platform/auth/audit.ts'
 import type { Scope } from '../platform/auth/principal.ts'
 import { AppError } from '../platform/errors/app-error.ts'
 import { createAccounts } from '../modules/accounts/accounts.ts'
+import { createAuditStore } from '../modules/accounts/audit.ts'
 import { isScope, SCOPE_POLICY } from '../scopes.ts'
 import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
@@ -31,7 +32,7 @@ async function withAccounts(
   try {
     const accounts = await createAccounts(config, {
       database: database.db,
-      audit: createAuditLog(database.db, logger),
+      audit: createAuditLog(createAuditStore(database.db), logger),
       logger,
       scopes: SCOPE_POLICY,
       attempts: { account: createMemoryAttemptStore(lockout), ip: createMemoryAttemptStore(lockout) },

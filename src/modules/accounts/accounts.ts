@@ -2,12 +2,12 @@
 // access-token verification and API keys, over one password hasher and one keyring.
 import type { FastifyBaseLogger } from 'fastify'
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
-import type { AuditLog } from '../../platform/auth/audit.ts'
 import { deriveKey } from '../../platform/auth/secrets.ts'
 import { createLocalInvalidationBus, type InvalidationBus } from '../../platform/cache/credential-cache.ts'
 import { createCursorCodec } from '../../platform/http/cursor.ts'
 import type { Config } from '../../platform/config/config.ts'
 import type { AnyDatabase } from '../../platform/db/database.ts'
+import type { AccountsAuditLog } from './audit.ts'
 import { createApiKeysRepo } from './api-keys/repo.ts'
 import { createApiKeysService } from './api-keys/service.ts'
 import { createLoginGuard } from './login-guard.ts'
@@ -24,7 +24,7 @@ import { createUsersService } from './users/service.ts'
 
 export interface AccountsDeps {
   database: AnyDatabase
-  audit: AuditLog
+  audit: AccountsAuditLog
   logger: FastifyBaseLogger
   /** The scopes API keys and users' access tokens may carry (src/scopes.ts). */
   scopes: ScopePolicy

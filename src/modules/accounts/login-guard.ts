@@ -1,16 +1,17 @@
 // Failed logins: lock-outs per account and per client IP, their audit events, and the one answer a
 // failure gets (a wrong password, an unknown account and a wrong second factor look the same).
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
-import { auditFor, type AuditLog } from '../../platform/auth/audit.ts'
+import { auditFor } from '../../platform/auth/audit.ts'
 import { challenge, tooManyAttempts } from '../../platform/auth/errors.ts'
 import type { AppError } from '../../platform/errors/app-error.ts'
+import type { AccountsAuditLog } from './audit.ts'
 import type { ClientContext } from './client-context.ts'
 import { accountErrors } from './errors.ts'
 
 export interface LoginGuardOptions {
   /** Failed logins per account and per client IP. */
   attempts: { account: AttemptStore; ip: AttemptStore }
-  audit: AuditLog
+  audit: AccountsAuditLog
   realm: string
 }
 

@@ -1,6 +1,6 @@
 // API keys: issue (shown once), verify (cached for at most a second), list, revoke; who may do what.
 import { randomUUID } from 'node:crypto'
-import { auditFor, type AuditLog } from '../../../platform/auth/audit.ts'
+import { auditFor } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
@@ -8,6 +8,7 @@ import { createCredentialCache, type InvalidationBus } from '../../../platform/c
 import { platformErrors } from '../../../platform/errors/catalog.ts'
 import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
+import type { AccountsAuditLog } from '../audit.ts'
 import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
 import { API_KEY_PREFIX, generateKey, parseKey } from './key-format.ts'
@@ -41,7 +42,7 @@ export interface ApiKeysServiceOptions {
   pepper: Buffer
   /** Signs the list's next_cursor (createCursorCodec(SECRET_KEY, 'api-keys')). */
   cursors: CursorCodec
-  audit: AuditLog
+  audit: AccountsAuditLog
   /** How stale a verification may be: a revoked key stops working within this time on every instance. */
   cacheTtlMs: number
   /** Where the cache's invalidations travel (revocations). */

@@ -1,9 +1,10 @@
 // Two-factor authentication with TOTP: enrolment (pending until confirmed with a code), recovery codes,
 // turning it off, and the second-factor check of a login.
-import { auditFor, type AuditLog } from '../../../platform/auth/audit.ts'
+import { auditFor } from '../../../platform/auth/audit.ts'
 import { authErrors, challenge } from '../../../platform/auth/errors.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import { decryptSecret, digestOf, encryptSecret } from '../../../platform/auth/secrets.ts'
+import type { AccountsAuditLog } from '../audit.ts'
 import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
 import type { LoginGuard } from '../login-guard.ts'
@@ -26,7 +27,7 @@ export interface MfaServiceOptions {
   /** Digests recovery codes (derived from SECRET_KEY, 'credential-digest'). */
   pepper: Buffer
   hasher: PasswordHasher
-  audit: AuditLog
+  audit: AccountsAuditLog
   guard: LoginGuard
   realm: string
 }

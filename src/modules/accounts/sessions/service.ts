@@ -1,12 +1,13 @@
 // Login sessions: login (with lock-outs and the second factor), access and refresh tokens (rotation with
 // reuse detection), logout of one or every session, and the account's session list.
 import { randomBytes, randomUUID } from 'node:crypto'
-import { auditFor, type AuditLog } from '../../../platform/auth/audit.ts'
+import { auditFor } from '../../../platform/auth/audit.ts'
 import { challenge } from '../../../platform/auth/errors.ts'
 import type { Principal, Scope } from '../../../platform/auth/principal.ts'
 import { digestOf } from '../../../platform/auth/secrets.ts'
 import type { AuthConfig } from '../../../platform/config/config.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
+import type { AccountsAuditLog } from '../audit.ts'
 import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
 import type { LoginGuard } from '../login-guard.ts'
@@ -42,7 +43,7 @@ export interface SessionsServiceOptions {
   /** Digests refresh tokens (derived from SECRET_KEY, 'credential-digest'). */
   pepper: Buffer
   hasher: PasswordHasher
-  audit: AuditLog
+  audit: AccountsAuditLog
   guard: LoginGuard
   realm: string
   secondFactor(user: UserRow, input: SecondFactorInput, context: ClientContext): Promise<boolean>

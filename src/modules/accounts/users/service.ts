@@ -1,10 +1,11 @@
 // People's accounts: registration, accounts created by administrators or the CLI, password changes and
 // the caller's own account.
 import { randomUUID } from 'node:crypto'
-import { auditFor, type AuditLog } from '../../../platform/auth/audit.ts'
+import { auditFor } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { AuthConfig } from '../../../platform/config/config.ts'
+import type { AccountsAuditLog } from '../audit.ts'
 import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
 import type { LoginGuard } from '../login-guard.ts'
@@ -25,7 +26,7 @@ export interface UserView {
 export interface UsersServiceOptions {
   config: AuthConfig
   hasher: PasswordHasher
-  audit: AuditLog
+  audit: AccountsAuditLog
   guard: LoginGuard
   /** A password change ends every session of the account. */
   sessions: Pick<SessionsRepo, 'revokeAll'>
