@@ -33,6 +33,7 @@ import { ACCOUNT_ERRORS } from './modules/accounts/errors.ts'
 import { API_KEY_PREFIX } from './modules/accounts/api-keys/key-format.ts'
 import { apiKeysRoutes } from './modules/accounts/api-keys/routes.ts'
 import { authRoutes } from './modules/accounts/routes.ts'
+import { ACCOUNTS_SECURITY_SCHEMES } from './modules/accounts/security-schemes.ts'
 import { COOKIES } from './modules/accounts/sessions/cookies.ts'
 import { jwksRoutes } from './modules/accounts/tokens/routes.ts'
 import { usersRoutes } from './modules/accounts/users/routes.ts'
@@ -167,6 +168,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
     license: { name: 'MIT', identifier: 'MIT' },
     errorCatalogs: ERROR_CATALOGS,
+    securitySchemes: ACCOUNTS_SECURITY_SCHEMES,
   })
   // After docs, whose route collector must see the probes to document them.
   await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
