@@ -38,8 +38,15 @@ import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts
 import { databasePlugin } from './platform/db/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
+import { createAuditStore } from './modules/accounts/audit.ts'
 import { ACCOUNT_ERRORS } from './modules/accounts/errors.ts'
-import { apiKeysRoutes, authRoutes, COOKIES, jwksRoutes, usersRoutes } from './modules/accounts/routes.ts'
+import { API_KEY_PREFIX } from './modules/accounts/api-keys/key-format.ts'
+import { apiKeysRoutes } from './modules/accounts/api-keys/routes.ts'
+import { authRoutes } from './modules/accounts/routes.ts'
+import { ACCOUNTS_SECURITY_SCHEMES } from './modules/accounts/security-schemes.ts'
+import { COOKIES } from './modules/accounts/sessions/cookies.ts'
+import { jwksRoutes } from './modules/accounts/tokens/routes.ts'
+import { usersRoutes } from './modules/accounts/users/routes.ts'
 import { MATH_ERRORS } from './modules/math/errors.ts'
 import { PLAN_ERRORS } from './modules/plans/errors.ts'
 import { createPlansRepo } from './modules/plans/repo.ts'
@@ -48,6 +55,7 @@ import { createPlansService } from './modules/plans/service.ts'
 import { mathRoutes } from './modules/math/routes.ts'
 import { createMathSchemas } from './modules/math/schemas.ts'
 import { createMathService } from './modules/math/service.ts'
+import { SCOPE_POLICY, SCOPES } from './scopes.ts'
 
 /** Every error code the service can answer with, for the OpenAPI document and docs/ERRORS.md. */
 export const ERROR_CATALOGS = [
@@ -140,7 +148,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   })
   // Authentication: deny-by-default for every route; the accounts module supplies the verifiers.
-  const audit = createAuditLog(deps.database.db, deps.logger)
+  const audit = createAuditLog(createAuditStore(deps.database.db), deps.logger)
   const { lockout } = config.auth
   const attemptStore = (threshold: number) =>
     createMemoryAttemptStore({
@@ -153,6 +161,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     database: deps.database.db,
     audit,
     logger: deps.logger,
+    scopes: SCOPE_POLICY,
     attempts: { account: attemptStore(lockout.accountThreshold), ip: attemptStore(lockout.ipThreshold) },
   })
   app.decorate('accounts', accounts)
@@ -161,12 +170,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   await app.register(authPlugin, {
     verifiers: {
       apiKey: (key) => accounts.apiKeys.verify(key),
-      accessToken: (token) => accounts.auth.verifyAccessToken(token),
-      csrfToken: (sessionId) => accounts.auth.csrfToken(sessionId),
+      accessToken: (token) => accounts.accessTokens.verifyAccessToken(token),
+      csrfToken: (sessionId) => accounts.accessTokens.csrfToken(sessionId),
     },
     apiKeyAttempts: attemptStore(lockout.ipThreshold),
     audit,
     accessCookie: config.auth.cookies ? COOKIES.access : undefined,
+    apiKeyPrefix: API_KEY_PREFIX,
     adminMfaRequired: config.auth.adminMfa === 'required',
     realm: 'bulwark',
   })
@@ -178,6 +188,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     description: 'A production-ready HTTP API: the Math API, the Plans tracker and the platform endpoints.',
     license: { name: 'MIT', identifier: 'MIT' },
     errorCatalogs: ERROR_CATALOGS,
+    securitySchemes: ACCOUNTS_SECURITY_SCHEMES,
   })
   // After docs, whose route collector must see the probes to document them.
   await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
@@ -189,12 +200,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
 
   await app.register(authRoutes, {
     prefix: '/api/v1/auth',
-    auth: accounts.auth,
+    users: accounts.users,
+    sessions: accounts.sessions,
+    mfa: accounts.mfa,
     cookies: config.auth.cookies,
   })
-  await app.register(usersRoutes, { prefix: '/api/v1/users', auth: accounts.auth })
-  await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys })
-  await app.register(jwksRoutes, { auth: accounts.auth })
+  await app.register(usersRoutes, { prefix: '/api/v1/users', users: accounts.users })
+  await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys, scopes: SCOPES })
+  await app.register(jwksRoutes, { keyring: accounts.keyring })
 
   const math = createMathService(config.math)
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })

@@ -4,9 +4,11 @@
 import pino from 'pino'
 import { createMemoryAttemptStore } from '../platform/auth/attempts.ts'
 import { createAuditLog } from '../platform/auth/audit.ts'
-import { isScope, type Scope } from '../platform/auth/principal.ts'
+import type { Scope } from '../platform/auth/principal.ts'
 import { AppError } from '../platform/errors/app-error.ts'
 import { createAccounts } from '../modules/accounts/accounts.ts'
+import { createAuditStore } from '../modules/accounts/audit.ts'
+import { isScope, SCOPE_POLICY } from '../scopes.ts'
 import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { describeDatabaseFailure } from '../platform/db/connection-failure.ts'
@@ -32,8 +34,9 @@ async function withAccounts(
   try {
     const accounts = await createAccounts(config, {
       database: database.db,
-      audit: createAuditLog(database.db, logger),
+      audit: createAuditLog(createAuditStore(database.db), logger),
       logger,
+      scopes: SCOPE_POLICY,
       attempts: { account: createMemoryAttemptStore(lockout), ip: createMemoryAttemptStore(lockout) },
     })
     try {
@@ -171,9 +174,9 @@ export async function createUser(
   if (role !== 'user' && role !== 'admin')
     throw new UsageError(`--role must be user or admin, not "${String(role)}"`)
   const secret = await password()
-  return withAccounts(config, async ({ auth }) => {
+  return withAccounts(config, async ({ users }) => {
     try {
-      const user = await auth.createUser('cli', { email: String(values.email), password: secret, role })
+      const user = await users.createUser('cli', { email: String(values.email), password: secret, role })
       out(`created ${user.role} ${user.email} (${user.id})`)
       return 0
     } catch (error) {

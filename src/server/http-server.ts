@@ -16,6 +16,7 @@ import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import { buildApp } from '../app.ts'
+import { SCOPES } from '../scopes.ts'
 import { prepareInBackground } from './database.ts'
 import { FatalError, type ProcessControls } from './process.ts'
 
@@ -81,6 +82,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   const firstKey = () =>
     offerFirstAdminKey({
       production: config.env === 'production',
+      scopes: SCOPES,
       apiKeys: app.accounts.apiKeys,
       database,
       log: logger,

@@ -4,10 +4,12 @@
 import type { FastifyBaseLogger } from 'fastify'
 import { sql } from 'kysely'
 import type { Database } from '../../platform/db/database.ts'
-import { SCOPES } from '../../platform/auth/principal.ts'
+import type { Scope } from '../../platform/auth/principal.ts'
 import type { ApiKeysService } from './api-keys/service.ts'
 
 export interface FirstKeyOptions {
+  /** Every scope the service has: the first key is an administrator's. */
+  scopes: readonly Scope[]
   /** Production only says how to create a key; elsewhere the first one is created and printed. */
   production: boolean
   apiKeys: ApiKeysService
@@ -28,7 +30,7 @@ export async function offerFirstAdminKey(options: FirstKeyOptions): Promise<void
   const { apiKeys, database, log, write } = options
   try {
     if (!options.production) {
-      const key = await createFirstAdminKey(apiKeys, database, log)
+      const key = await createFirstAdminKey(apiKeys, database, log, options.scopes)
       if (key !== undefined) printFirstAdminKey(key, options.baseUrl, write)
       else if (!(await apiKeys.anyUsed())) {
         // Keys exist but none was ever used: the first one may have been lost. Say how to make another.
@@ -49,10 +51,11 @@ export async function createFirstAdminKey(
   apiKeys: ApiKeysService,
   database: Database,
   log: FastifyBaseLogger,
+  scopes: readonly Scope[],
 ): Promise<string | undefined> {
   const create = async () => {
     if (!(await apiKeys.isEmpty())) return undefined
-    const { key, apiKey } = await apiKeys.create('cli', { name: 'first-start admin', scopes: [...SCOPES] })
+    const { key, apiKey } = await apiKeys.create('cli', { name: 'first-start admin', scopes: [...scopes] })
     log.warn(
       { key_id: apiKey.id, prefix: apiKey.prefix },
       'created the first admin API key (printed once on stderr)',

@@ -1,6 +1,6 @@
 // Shapes of the accounts API: users, login and tokens, sessions, two-factor, API keys.
 import { Type, type Static } from 'typebox'
-import { SCOPES } from '../../platform/auth/principal.ts'
+import type { Scope } from '../../platform/auth/principal.ts'
 import { Nullable } from '../../platform/http/nullable.ts'
 
 const NO_NUL = '^[^\\u0000]*$'
@@ -9,7 +9,6 @@ const Email = Type.String({ format: 'email', maxLength: 254, examples: ['ada@exa
 const Password = Type.String({ minLength: 1, maxLength: 1024, pattern: NO_NUL })
 const TotpCode = Type.String({ pattern: '^[0-9]{6}$', description: 'The current 6-digit code.' })
 const RecoveryCode = Type.String({ minLength: 10, maxLength: 20, description: 'A one-time recovery code.' })
-const Scope = Type.Enum([...SCOPES])
 const DateTime = Type.String({ format: 'date-time' })
 
 export const RegisterSchema = Type.Object(
@@ -119,17 +118,24 @@ export const TotpDisableSchema = Type.Object(
   { title: 'TotpDisable', additionalProperties: false },
 )
 
-export const ApiKeyCreateSchema = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, examples: ['billing-worker'] }),
-    scopes: Type.Array(Scope, { minItems: 1, uniqueItems: true, examples: [['math:read']] }),
-    expires_at: Type.Optional(DateTime),
-    owner_id: Type.Optional(
-      Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Administrators only.' }),
-    ),
-  },
-  { title: 'ApiKeyCreate', additionalProperties: false },
-)
+/** The body that issues a key, for the scopes the app defines (src/scopes.ts). */
+export function createApiKeyCreateSchema(scopes: readonly Scope[]) {
+  return Type.Object(
+    {
+      name: Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, examples: ['billing-worker'] }),
+      scopes: Type.Array(Type.Enum([...scopes]), {
+        minItems: 1,
+        uniqueItems: true,
+        examples: [scopes.slice(0, 1)],
+      }),
+      expires_at: Type.Optional(DateTime),
+      owner_id: Type.Optional(
+        Type.String({ minLength: 1, maxLength: 100, pattern: NO_NUL, description: 'Administrators only.' }),
+      ),
+    },
+    { title: 'ApiKeyCreate', additionalProperties: false },
+  )
+}
 
 export const ApiKeySchema = Type.Object(
   {

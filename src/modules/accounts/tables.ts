@@ -1,8 +1,22 @@
 // The accounts tables as Kysely sees them (migration 0004_accounts).
 import type { Generated } from 'kysely'
-import type { AuditTables } from '../../platform/auth/audit.ts'
 
 export type Role = 'admin' | 'user'
+
+/** Security events, written through platform/auth's audit log (see audit.ts). */
+export type AuditTables = {
+  audit_log: {
+    id: Generated<string>
+    at: Generated<Date>
+    event: string
+    outcome: string
+    actor: string | null
+    subject: string | null
+    ip: string | null
+    request_id: string | null
+    detail: unknown
+  }
+}
 
 export type AccountsTables = AuditTables & {
   users: {

@@ -1,26 +1,12 @@
-// Security events: one row in audit_log and one structured log line each, never with a secret in either.
+// Security events: one stored record and one structured log line each, never with a secret in either. The
+// app names its events (a string union per log) and gives the store they are written to.
 import type { FastifyBaseLogger } from 'fastify'
-import type { Generated } from 'kysely'
-import type { AnyDatabase } from '../db/database.ts'
 
-export type AuditEventName =
-  | 'auth.login'
-  | 'auth.lockout'
-  | 'auth.logout'
-  | 'auth.logout_all'
-  | 'auth.password_changed'
-  | 'auth.refresh_token_reused'
-  | 'auth.permission_denied'
-  | 'auth.session_revoked'
-  | 'auth.mfa_enabled'
-  | 'auth.mfa_disabled'
-  | 'auth.recovery_code_used'
-  | 'api_key.created'
-  | 'api_key.revoked'
-  | 'user.created'
+/** The events the gate itself records; every other name comes from the app's modules. */
+export type GateAuditEvent = 'auth.lockout' | 'auth.permission_denied'
 
-export interface AuditEvent {
-  event: AuditEventName
+export interface AuditEvent<E extends string = string> {
+  event: E
   outcome: 'success' | 'failure'
   /** Who acted: a principal id, or undefined for an unauthenticated caller. */
   actor?: string | undefined
@@ -32,30 +18,52 @@ export interface AuditEvent {
   detail?: Record<string, unknown>
 }
 
-export interface AuditLog {
-  record(event: AuditEvent): Promise<void>
+/** Records events named by E: `AuditLog<'user.created' | …>` accepts no other name. */
+export interface AuditLog<E extends string = string> {
+  record(event: AuditEvent<E>): Promise<void>
 }
 
-export type AuditTables = {
-  audit_log: {
-    id: Generated<string>
-    at: Generated<Date>
-    event: string
-    outcome: string
-    actor: string | null
-    subject: string | null
-    ip: string | null
-    request_id: string | null
-    detail: unknown
-  }
+/** One event as it is stored. */
+export interface AuditRecord {
+  event: string
+  outcome: string
+  actor: string | null
+  subject: string | null
+  ip: string | null
+  request_id: string | null
+  /** The detail as JSON. */
+  detail: string
+}
+
+/** Where events are stored (the accounts module's audit_log table in this service). */
+export interface AuditStore {
+  /** Names the store in the log line of an event it could not store. */
+  name: string
+  insert(record: AuditRecord): Promise<void>
+}
+
+/** Where the events of one request come from: the client address and the request id. */
+export interface AuditOrigin {
+  ip?: string | undefined
+  requestId?: string | undefined
+}
+
+/** An event without its origin, which auditFor adds. */
+export type AuditEntry<E extends string = string> = Omit<AuditEvent<E>, 'ip' | 'requestId'>
+
+/** Records the events of one request, its origin given once: `const audit = auditFor(log, context)`. */
+export function auditFor<E extends string>(
+  log: AuditLog<E>,
+  origin: AuditOrigin,
+): (entry: AuditEntry<E>) => Promise<void> {
+  return (entry) => log.record({ ...entry, ip: origin.ip, requestId: origin.requestId })
 }
 
 /**
- * Writes each event to the database and the log. A failed insert does not fail the request that caused
- * it (the log line is still written, at error level, so the event is not lost).
+ * Writes each event to the store and the log. A failed insert does not fail the request that caused it
+ * (the log line is still written, at error level, so the event is not lost).
  */
-export function createAuditLog(database: AnyDatabase, logger: FastifyBaseLogger): AuditLog {
-  const db = database.withTables<AuditTables>()
+export function createAuditLog(store: AuditStore, logger: FastifyBaseLogger): AuditLog {
   return {
     async record(event) {
       const line = {
@@ -70,21 +78,18 @@ export function createAuditLog(database: AnyDatabase, logger: FastifyBaseLogger)
         request_id: event.requestId,
       }
       try {
-        await db
-          .insertInto('audit_log')
-          .values({
-            event: event.event,
-            outcome: event.outcome,
-            actor: event.actor ?? null,
-            subject: event.subject ?? null,
-            ip: event.ip ?? null,
-            request_id: event.requestId ?? null,
-            detail: JSON.stringify(event.detail ?? {}),
-          })
-          .execute()
+        await store.insert({
+          event: event.event,
+          outcome: event.outcome,
+          actor: event.actor ?? null,
+          subject: event.subject ?? null,
+          ip: event.ip ?? null,
+          request_id: event.requestId ?? null,
+          detail: JSON.stringify(event.detail ?? {}),
+        })
         logger.info(line, 'security event')
       } catch (error) {
-        logger.error({ ...line, error }, 'security event not stored in audit_log')
+        logger.error({ ...line, error }, `security event not stored in ${store.name}`)
       }
     },
   }

@@ -2,12 +2,18 @@
 import { parseCookie } from 'cookie'
 import type { IncomingHttpHeaders } from 'node:http'
 
-export const API_KEY_PREFIX = 'bk_'
-
 export interface Credential {
   kind: 'api_key' | 'access_token'
   value: string
   via: 'header' | 'cookie'
+}
+
+/** How the service's credentials look: the app's, not the platform's. */
+export interface CredentialFormat {
+  /** What every API key starts with (the accounts module's `bk_`); any other bearer value is a token. */
+  apiKeyPrefix: string
+  /** Name of the access-token cookie, when cookie mode is on. */
+  accessCookie: string | undefined
 }
 
 /** undefined: no credential at all; 'malformed': something was sent that cannot be a credential. */
@@ -17,14 +23,13 @@ const BEARER = /^bearer +(\S+) *$/i
 /** Longest credential looked at: a JWT with our claims is well under 2 KiB. */
 const MAX_CREDENTIAL_LENGTH = 4096
 
-function kindOf(value: string): Credential['kind'] {
-  return value.startsWith(API_KEY_PREFIX) ? 'api_key' : 'access_token'
-}
-
+/** The one credential the headers carry, read by the service's format. */
 export function readCredential(
   headers: IncomingHttpHeaders,
-  accessCookie: string | undefined,
+  { apiKeyPrefix, accessCookie }: CredentialFormat,
 ): CredentialRead {
+  const kindOf = (value: string): Credential['kind'] =>
+    value.startsWith(apiKeyPrefix) ? 'api_key' : 'access_token'
   const authorization = headers.authorization
   const apiKey = headers['x-api-key']
   if (authorization !== undefined) {
@@ -34,7 +39,7 @@ export function readCredential(
     return { kind: kindOf(match[1]), value: match[1], via: 'header' }
   }
   if (apiKey !== undefined) {
-    if (typeof apiKey !== 'string' || !apiKey.startsWith(API_KEY_PREFIX)) return 'malformed'
+    if (typeof apiKey !== 'string' || !apiKey.startsWith(apiKeyPrefix)) return 'malformed'
     if (apiKey.length > MAX_CREDENTIAL_LENGTH) return 'malformed'
     return { kind: 'api_key', value: apiKey, via: 'header' }
   }

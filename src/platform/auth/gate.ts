@@ -39,6 +39,8 @@ export interface GateOptions {
   audit: AuditLog
   /** Name of the access-token cookie when AUTH_COOKIES=true. */
   accessCookie: string | undefined
+  /** What every API key starts with; other bearer credentials are access tokens. */
+  apiKeyPrefix: string
   adminMfaRequired: boolean
   realm: string
 }
@@ -153,7 +155,7 @@ export function refusalOf(
 export function createAuthenticator(
   options: GateOptions,
 ): (request: GateRequest) => Principal | Promise<Principal> {
-  const { verifiers, apiKeyAttempts, audit, accessCookie, realm } = options
+  const { verifiers, apiKeyAttempts, audit, realm } = options
 
   async function apiKeyFailed(request: GateRequest, attemptKey: string): Promise<never> {
     const event = lockoutEvent(request, attemptKey, await apiKeyAttempts.recordFailure(attemptKey))
@@ -167,7 +169,7 @@ export function createAuthenticator(
   }
 
   return function authenticate(request) {
-    const credential = readCredential(request.headers, accessCookie)
+    const credential = readCredential(request.headers, options)
     if (credential === undefined) throw unauthorized(realm, 'AUTHENTICATION_REQUIRED')
     if (credential === 'malformed') throw unauthorized(realm, 'CREDENTIALS_INVALID')
     if (credential.kind === 'access_token') {

@@ -1,8 +1,13 @@
 // Who is calling: the identity every service receives once the gate has authenticated the request.
 
-/** Every scope a credential can carry. `admin` implies all the others and access to every owner's data. */
-export const SCOPES = ['math:read', 'plans:read', 'plans:write', 'admin'] as const
-export type Scope = (typeof SCOPES)[number]
+/**
+ * The scope names of the service, declared where the app defines them by augmenting this interface
+ * (`declare module './platform/auth/principal.ts' { interface ScopeNames { 'plans:read': true } }`, see
+ * src/scopes.ts), so routes and services name only scopes that exist. Without any, a scope is any string.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface ScopeNames {}
+export type Scope = [keyof ScopeNames] extends [never] ? string : Extract<keyof ScopeNames, string>
 
 export interface Principal {
   /** Stable identifier stored as the owner of what this caller creates. */
@@ -30,10 +35,6 @@ export const ANONYMOUS: Principal = Object.freeze({
   scopes: new Set<Scope>(),
   credentialId: undefined,
 })
-
-export function isScope(value: string): value is Scope {
-  return (SCOPES as readonly string[]).includes(value)
-}
 
 /** Does the principal hold every scope in `required`? Admins hold them all. */
 export function hasScopes(principal: Principal, required: readonly Scope[]): boolean {

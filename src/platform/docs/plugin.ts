@@ -20,7 +20,12 @@ export interface DocsOptions {
   /** The service's licence, as OpenAPI's info.license (an SPDX identifier). */
   license?: { name: string; identifier: string }
   errorCatalogs: readonly ErrorCatalog[]
+  /** The credentials the gate accepts, by scheme name; every non-public operation lists them as alternatives. */
+  securitySchemes: SecuritySchemes
 }
+
+/** OpenAPI security schemes by name (components.securitySchemes). */
+export type SecuritySchemes = Readonly<Record<string, OpenAPIV3.SecuritySchemeObject>>
 
 /** Error statuses every operation can answer, whatever its own schema says. */
 const COMMON_ERRORS: Readonly<Record<string, string>> = {
@@ -39,27 +44,6 @@ const AUTHENTICATED_ERRORS: Readonly<Record<string, string>> = {
   '403': 'Authenticated, but the scopes or role do not allow this',
 }
 
-/** The credentials the gate accepts; every non-public operation lists them as alternatives. */
-const SECURITY_SCHEMES: Record<string, OpenAPIV3.SecuritySchemeObject> = {
-  bearerAuth: {
-    type: 'http',
-    scheme: 'bearer',
-    description:
-      'An access token from POST /api/v1/auth/login (a JWT, 15 minutes), or an API key bk_<id>_<secret>.',
-  },
-  apiKeyHeader: {
-    type: 'apiKey',
-    in: 'header',
-    name: 'X-API-Key',
-    description: 'An API key bk_<id>_<secret>.',
-  },
-  cookieAuth: {
-    type: 'apiKey',
-    in: 'cookie',
-    name: 'bulwark_access',
-    description: 'Browser mode (AUTH_COOKIES=true): unsafe methods also need X-CSRF-Token.',
-  },
-}
 /** How responses may be cached: the policy of platform/http/cache-control.ts, for readers of the document. */
 const CACHING = [
   'Every response carries `Cache-Control`, documented per response:',
@@ -75,12 +59,6 @@ function cacheControlHeader(value: string) {
     'Cache-Control': { type: 'string', const: value, description: 'How a cache may keep this response.' },
   }
 }
-
-const AUTHENTICATED: Record<string, string[]>[] = [
-  { bearerAuth: [] },
-  { apiKeyHeader: [] },
-  { cookieAuth: [] },
-]
 
 /** A headers schema with `names` added to its required list (a copy; the route's own is left alone). */
 function withRequired<T extends { required?: string[] }>(headers: T | undefined, names: readonly string[]) {
@@ -111,6 +89,8 @@ function errorSpecsOf(catalogs: readonly ErrorCatalog[]) {
 }
 
 async function docs(app: FastifyInstance, options: DocsOptions) {
+  // Any one of the schemes will do: each is an alternative requirement of its own.
+  const authenticated = Object.keys(options.securitySchemes).map((name) => ({ [name]: [] }))
   app.addSchema(createProblemSchema(options.errorCatalogs))
   const errorSpec = errorSpecsOf(options.errorCatalogs)
   const problemResponse = (description: string) => ({
@@ -142,8 +122,8 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
         { name: 'users', description: 'Accounts created by administrators' },
       ],
       servers: [{ url: 'http://127.0.0.1:3000', description: '`npm start` on your machine' }],
-      components: { securitySchemes: SECURITY_SCHEMES },
-      security: AUTHENTICATED,
+      components: { securitySchemes: { ...options.securitySchemes } },
+      security: authenticated,
     },
     // Titled schemas (Plan, ApiKey, ...) become named components: one type each in generated clients.
     transformObject: (documentObject) =>
@@ -185,7 +165,7 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
         const headers = isError ? cacheControlHeader(CACHE_CONTROL.noStore) : successHeaders
         response[status] = { ...definition, headers: { ...headers, ...extraHeaders[status] } }
       }
-      const security = isPublic ? [] : AUTHENTICATED
+      const security = isPublic ? [] : authenticated
       const headers = withRequired(
         (schema as { headers?: { required?: string[] } } | undefined)?.headers,
         route.config?.requiredHeaders ?? [],

@@ -101,7 +101,7 @@ describe('two-factor authentication (TOTP)', () => {
   it('AUTH_ADMIN_MFA=required confines an admin without a second factor to enrolment', async (t) => {
     const { app } = await buildTestApp(t, { AUTH_ADMIN_MFA: 'required' })
     const address = email()
-    await app.accounts.auth.createUser('cli', { email: address, password: PASSWORD, role: 'admin' })
+    await app.accounts.users.createUser('cli', { email: address, password: PASSWORD, role: 'admin' })
     const admin = await login(app, address)
 
     assertProblem(
@@ -233,7 +233,7 @@ describe('object-level authorization (BOLA) across two users', () => {
     assert.equal(stillThere.json().title, 'Ada’s secret plan')
 
     const adminAddress = email()
-    await app.accounts.auth.createUser('cli', { email: adminAddress, password: PASSWORD, role: 'admin' })
+    await app.accounts.users.createUser('cli', { email: adminAddress, password: PASSWORD, role: 'admin' })
     const admin = await login(app, adminAddress)
     assert.equal(
       (await app.inject({ url: `/api/v1/plans/${plan.id}`, headers: admin.headers })).statusCode,

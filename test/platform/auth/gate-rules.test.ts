@@ -64,6 +64,7 @@ function gateOf(overrides: Partial<GateOptions> = {}) {
       },
     },
     accessCookie: 'access_token',
+    apiKeyPrefix: 'bk_',
     adminMfaRequired: true,
     realm: 'bulwark',
     ...overrides,

@@ -1,9 +1,10 @@
 // The API key format: bk_<public id>_<secret>. The prefix is recognisable by secret scanners, the public id
 // finds the row, and only an HMAC of the 256-bit secret is stored.
 import { randomBytes } from 'node:crypto'
-import { API_KEY_PREFIX } from '../../../platform/auth/credentials.ts'
 
-const KEY_PATTERN = /^bk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/
+/** What every key starts with: the gate tells keys from access tokens by it (app.ts passes it on). */
+export const API_KEY_PREFIX = 'bk_'
+const KEY_PATTERN = new RegExp(`^${API_KEY_PREFIX}([0-9a-f]{16})_([A-Za-z0-9_-]{43})$`)
 
 export interface NewKeyMaterial {
   /** The whole key, shown once to its creator. */

@@ -1,15 +1,17 @@
 // API keys: issue (shown once), verify (cached for at most a second), list, revoke; who may do what.
 import { randomUUID } from 'node:crypto'
-import type { AuditLog } from '../../../platform/auth/audit.ts'
+import { auditFor } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
-import { createTtlMap } from '../../../platform/cache/ttl-map.ts'
+import { createCredentialCache, type InvalidationBus } from '../../../platform/cache/credential-cache.ts'
 import { platformErrors } from '../../../platform/errors/catalog.ts'
 import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
+import type { AccountsAuditLog } from '../audit.ts'
+import type { ClientContext } from '../client-context.ts'
 import { accountErrors } from '../errors.ts'
-import { generateKey, parseKey } from './key-format.ts'
+import { API_KEY_PREFIX, generateKey, parseKey } from './key-format.ts'
 import type { ApiKeyRow, ApiKeysStore } from './repo.ts'
 
 /** What clients see of a key: never its secret or digest. */
@@ -36,18 +38,15 @@ export interface ApiKeyInput {
 /** Who performs an operation: a request's principal, or the operator at the command line. */
 export type Actor = Principal | 'cli'
 
-export interface RequestContext {
-  ip?: string | undefined
-  requestId?: string | undefined
-}
-
 export interface ApiKeysServiceOptions {
   pepper: Buffer
   /** Signs the list's next_cursor (createCursorCodec(SECRET_KEY, 'api-keys')). */
   cursors: CursorCodec
-  audit: AuditLog
+  audit: AccountsAuditLog
   /** How stale a verification may be: a revoked key stops working within this time on every instance. */
   cacheTtlMs: number
+  /** Where the cache's invalidations travel (revocations). */
+  invalidations: InvalidationBus
   /** last_used_at is written at most this often per key (not once per request). */
   touchIntervalMs: number
   onTouchError(error: unknown): void
@@ -64,10 +63,12 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
    * keys are cached, never rows by public id: a row cache would answer a wrong secret for a recently used
    * id without the database round trip an unknown id costs, and the difference would tell which ids exist.
    */
-  const verified = createTtlMap<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>(
-    options.cacheTtlMs,
-    MAX_CACHED_KEYS,
-  )
+  const verified = createCredentialCache<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>({
+    name: 'api-keys',
+    ttlMs: options.cacheTtlMs,
+    maxEntries: MAX_CACHED_KEYS,
+    bus: options.invalidations,
+  })
   let uses = new Map<string, number>()
 
   async function flushLastUsed(): Promise<void> {
@@ -122,7 +123,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
   }
 
   return {
-    async create(actor: Actor, input: ApiKeyInput, context: RequestContext = {}) {
+    async create(actor: Actor, input: ApiKeyInput, context: ClientContext = {}) {
       mayManage(actor)
       const isAdmin = actor === 'cli' || actor.isAdmin
       if (!isAdmin && !hasScopes(actor, input.scopes)) {
@@ -153,13 +154,14 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
         scopes: [...new Set(input.scopes)],
         expires_at: expiresAt,
       })
-      await audit.record({
+      await auditFor(
+        audit,
+        context,
+      )({
         event: 'api_key.created',
         outcome: 'success',
         actor: creator,
         subject: row.id,
-        ip: context.ip,
-        requestId: context.requestId,
         detail: { name: row.name, owner_id: row.owner_id, scopes: row.scopes },
       })
       return { key: material.key, apiKey: viewOf(row) }
@@ -191,22 +193,24 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     },
 
     /** Revokes a key by id or public id; revoking twice is not an error. */
-    async revoke(actor: Actor, id: string, context: RequestContext = {}): Promise<ApiKeyView> {
+    async revoke(actor: Actor, id: string, context: ClientContext = {}): Promise<ApiKeyView> {
       mayManage(actor)
-      const row = isUuid(id) ? await store.findById(id) : await store.findByPublicId(id.replace(/^bk_/, ''))
+      const row = isUuid(id) ? await store.findById(id) : await store.findByPublicId(withoutPrefix(id))
       if (!visible(actor, row)) throw accountErrors.API_KEY_NOT_FOUND()
       const revoked = await store.revoke(row.id)
       if (revoked === undefined) throw accountErrors.API_KEY_NOT_FOUND()
-      // Only this key's entries matter, but they are keyed by the whole key: revocations are rare.
-      verified.clear()
+      // Only this key's entries matter, but they are keyed by the whole key, which never travels on the
+      // bus: revocations are rare.
+      verified.invalidateAll()
       if (row.revoked_at === null) {
-        await audit.record({
+        await auditFor(
+          audit,
+          context,
+        )({
           event: 'api_key.revoked',
           outcome: 'success',
           actor: actor === 'cli' ? 'cli' : actor.id,
           subject: row.id,
-          ip: context.ip,
-          requestId: context.requestId,
           detail: { name: row.name },
         })
       }
@@ -228,10 +232,15 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
 
 export type ApiKeysService = ReturnType<typeof createApiKeysService>
 
+/** A key's public id from its prefix (bk_<public id>) or the id alone. */
+function withoutPrefix(id: string): string {
+  return id.startsWith(API_KEY_PREFIX) ? id.slice(API_KEY_PREFIX.length) : id
+}
+
 function viewOf(row: ApiKeyRow): ApiKeyView {
   return {
     id: row.id,
-    prefix: `bk_${row.public_id}`,
+    prefix: `${API_KEY_PREFIX}${row.public_id}`,
     name: row.name,
     owner_id: row.owner_id,
     scopes: row.scopes as Scope[],

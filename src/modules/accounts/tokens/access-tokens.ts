@@ -2,7 +2,7 @@
 // algorithms, requires every claim, and resolves the key by kid only among the keyring's keys.
 import { randomUUID } from 'node:crypto'
 import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
-import { isScope, type Scope } from '../../../platform/auth/principal.ts'
+import type { Scope } from '../../../platform/auth/principal.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
 import { ALGORITHMS, type Keyring } from './keyring.ts'
 
@@ -11,6 +11,8 @@ export interface AccessTokenOptions {
   audience: string
   ttlS: number
   clockSkewS: number
+  /** Every scope a token may name; a token naming another is invalid. */
+  scopes: readonly Scope[]
 }
 
 export interface AccessClaims {
@@ -30,6 +32,8 @@ const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf', 'jti', 'scope
 
 export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions) {
   const { issuer, audience, ttlS, clockSkewS } = options
+  const known: ReadonlySet<string> = new Set(options.scopes)
+  const isScope = (value: string): value is Scope => known.has(value)
 
   function resolveKey(header: JWTHeaderParameters) {
     const entry = header.kid === undefined ? undefined : keyring.verify.get(header.kid)

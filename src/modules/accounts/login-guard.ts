@@ -1,0 +1,65 @@
+// Failed logins: lock-outs per account and per client IP, their audit events, and the one answer a
+// failure gets (a wrong password, an unknown account and a wrong second factor look the same).
+import type { AttemptStore } from '../../platform/auth/attempts.ts'
+import { auditFor } from '../../platform/auth/audit.ts'
+import { challenge, tooManyAttempts } from '../../platform/auth/errors.ts'
+import type { AppError } from '../../platform/errors/app-error.ts'
+import type { AccountsAuditLog } from './audit.ts'
+import type { ClientContext } from './client-context.ts'
+import { accountErrors } from './errors.ts'
+
+export interface LoginGuardOptions {
+  /** Failed logins per account and per client IP. */
+  attempts: { account: AttemptStore; ip: AttemptStore }
+  audit: AccountsAuditLog
+  realm: string
+}
+
+const accountKey = (email: string) => `login:account:${email}`
+const ipKey = (context: ClientContext) => `login:ip:${context.ip ?? ''}`
+
+export function createLoginGuard({ attempts, audit: log, realm }: LoginGuardOptions) {
+  return {
+    /** Throws 429 while the account or the client IP is locked out. */
+    async check(email: string, context: ClientContext): Promise<void> {
+      const locked = Math.max(
+        await attempts.account.lockedFor(accountKey(email)),
+        await attempts.ip.lockedFor(ipKey(context)),
+      )
+      if (locked > 0) throw tooManyAttempts(locked)
+    },
+
+    /** A successful login forgives the account's failures (the IP's count on). */
+    reset: (email: string) => attempts.account.reset(accountKey(email)),
+
+    /** Counts and audits a failure (and any lock-out it starts); returns the error to throw. */
+    async failure(
+      email: string,
+      userId: string | undefined,
+      reason: string,
+      context: ClientContext,
+    ): Promise<AppError> {
+      const audit = auditFor(log, context)
+      const keys = [accountKey(email), ipKey(context)] as const
+      const locks = await Promise.all([
+        attempts.account.recordFailure(keys[0]),
+        attempts.ip.recordFailure(keys[1]),
+      ])
+      await audit({ event: 'auth.login', outcome: 'failure', subject: userId ?? email, detail: { reason } })
+      for (const [index, lockMs] of locks.entries()) {
+        if (lockMs === 0) continue
+        await audit({
+          event: 'auth.lockout',
+          outcome: 'failure',
+          subject: keys[index],
+          detail: { reason: 'login_failures', lock_s: Math.ceil(lockMs / 1000) },
+        })
+      }
+      return accountErrors.LOGIN_FAILED({
+        headers: { 'www-authenticate': challenge(realm, 'invalid_token') },
+      })
+    },
+  }
+}
+
+export type LoginGuard = ReturnType<typeof createLoginGuard>
