@@ -5,8 +5,9 @@ import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
 import { createCredentialCache, type InvalidationBus } from '../../../platform/cache/credential-cache.ts'
-import { platformErrors } from '../../../platform/errors/catalog.ts'
-import { invalidCursor, type CursorCodec } from '../../../platform/http/cursor.ts'
+import type { CursorCodec } from '../../../platform/http/cursor.ts'
+import { createKeyset } from '../../../platform/db/keyset.ts'
+import { invalidField } from '../../../platform/errors/invalid-fields.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
 import type { AccountsAuditLog } from '../audit.ts'
 import type { ClientContext } from '../client-context.ts'
@@ -68,6 +69,12 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     ttlMs: options.cacheTtlMs,
     maxEntries: MAX_CACHED_KEYS,
     bus: options.invalidations,
+  })
+  /** Newest first: (created_at, id) descending. */
+  const keyset = createKeyset({
+    codec: options.cursors,
+    keys: ['timestamp', 'uuid'],
+    positionOf: (row: ApiKeyRow) => [row.created_at.toISOString(), row.id],
   })
   let uses = new Map<string, number>()
 
@@ -134,9 +141,11 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
       }
       const expiresAt = input.expires_at === undefined ? null : new Date(input.expires_at)
       if (expiresAt !== null && expiresAt.getTime() <= Date.now()) {
-        throw platformErrors.VALIDATION_FAILED({
+        throw invalidField({
+          location: 'body',
+          pointer: '/expires_at',
+          message: 'must be in the future',
           detail: 'expires_at must be in the future.',
-          errors: [{ location: 'body', pointer: '/expires_at', message: 'must be in the future' }],
         })
       }
       const material = generateKey()
@@ -180,16 +189,11 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
 
     async list(actor: Actor, limit: number, cursor: string | undefined) {
       mayManage(actor)
-      const after = cursor === undefined ? undefined : decodeKeyCursor(options.cursors, cursor)
+      const position = cursor === undefined ? undefined : keyset.decode(cursor)
+      const after = position === undefined ? undefined : { createdAt: new Date(position[0]), id: position[1] }
       const owner = actor === 'cli' || actor.isAdmin ? undefined : actor.id
-      const rows = await store.list(owner, limit + 1, after)
-      const page = rows.slice(0, limit)
-      const last = page.at(-1)
-      return {
-        items: page.map(viewOf),
-        next_cursor:
-          rows.length > limit && last !== undefined ? encodeKeyCursor(options.cursors, last) : null,
-      }
+      const page = keyset.page(await store.list(owner, limit + 1, after), limit)
+      return { items: page.items.map(viewOf), next_cursor: page.next_cursor }
     },
 
     /** Revokes a key by id or public id; revoking twice is not an error. */
@@ -249,17 +253,4 @@ function viewOf(row: ApiKeyRow): ApiKeyView {
     last_used_at: row.last_used_at?.toISOString() ?? null,
     revoked_at: row.revoked_at?.toISOString() ?? null,
   }
-}
-
-function encodeKeyCursor(cursors: CursorCodec, row: ApiKeyRow): string {
-  return cursors.encode([row.created_at.toISOString(), row.id])
-}
-
-function decodeKeyCursor(cursors: CursorCodec, cursor: string): { createdAt: Date; id: string } {
-  const [createdAt, id] = cursors.decode(cursor)
-  const date = typeof createdAt === 'string' ? new Date(createdAt) : undefined
-  if (date === undefined || Number.isNaN(date.getTime()) || typeof id !== 'string' || !isUuid(id)) {
-    throw invalidCursor('is not a cursor this API issued')
-  }
-  return { createdAt: date, id }
 }
