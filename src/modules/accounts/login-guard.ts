@@ -1,7 +1,7 @@
 // Failed logins: lock-outs per account and per client IP, their audit events, and the one answer a
 // failure gets (a wrong password, an unknown account and a wrong second factor look the same).
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
-import { auditFor } from '../../platform/auth/audit.ts'
+import { recordAudit } from '../../platform/auth/audit.ts'
 import { challenge, tooManyAttempts } from '../../platform/auth/errors.ts'
 import type { AppError } from '../../platform/errors/app-error.ts'
 import type { AccountsAuditLog } from './audit.ts'
@@ -39,16 +39,20 @@ export function createLoginGuard({ attempts, audit: log, realm }: LoginGuardOpti
       reason: string,
       context: ClientContext,
     ): Promise<AppError> {
-      const audit = auditFor(log, context)
       const keys = [accountKey(email), ipKey(context)] as const
       const locks = await Promise.all([
         attempts.account.recordFailure(keys[0]),
         attempts.ip.recordFailure(keys[1]),
       ])
-      await audit({ event: 'auth.login', outcome: 'failure', subject: userId ?? email, detail: { reason } })
+      await recordAudit(log, context, {
+        event: 'auth.login',
+        outcome: 'failure',
+        subject: userId ?? email,
+        detail: { reason },
+      })
       for (const [index, lockMs] of locks.entries()) {
         if (lockMs === 0) continue
-        await audit({
+        await recordAudit(log, context, {
           event: 'auth.lockout',
           outcome: 'failure',
           subject: keys[index],

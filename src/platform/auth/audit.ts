@@ -48,15 +48,16 @@ export interface AuditOrigin {
   requestId?: string | undefined
 }
 
-/** An event without its origin, which auditFor adds. */
+/** An event without its origin, which recordAudit adds. */
 export type AuditEntry<E extends string = string> = Omit<AuditEvent<E>, 'ip' | 'requestId'>
 
-/** Records the events of one request, its origin given once: `const audit = auditFor(log, context)`. */
-export function auditFor<E extends string>(
+/** Records one event of a request, adding its origin: `recordAudit(log, context, { event, outcome })`. */
+export function recordAudit<E extends string>(
   log: AuditLog<E>,
   origin: AuditOrigin,
-): (entry: AuditEntry<E>) => Promise<void> {
-  return (entry) => log.record({ ...entry, ip: origin.ip, requestId: origin.requestId })
+  entry: AuditEntry<E>,
+): Promise<void> {
+  return log.record({ ...entry, ip: origin.ip, requestId: origin.requestId })
 }
 
 /**

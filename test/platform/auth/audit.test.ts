@@ -3,7 +3,7 @@ import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import pino from 'pino'
 import {
-  auditFor,
+  recordAudit,
   createAuditLog,
   type AuditEvent,
   type AuditRecord,
@@ -60,16 +60,14 @@ describe('audit log', () => {
   })
 })
 
-describe('auditFor', () => {
+describe('recordAudit', () => {
   it('adds the origin of the request to every entry', async () => {
     const recorded: AuditEvent<'a' | 'b'>[] = []
-    const audit = auditFor<'a' | 'b'>(
-      { record: async (event) => void recorded.push(event) },
-      { ip: '192.0.2.1', requestId: 'r1' },
-    )
+    const log = { record: async (event: AuditEvent<'a' | 'b'>) => void recorded.push(event) }
+    const origin = { ip: '192.0.2.1', requestId: 'r1' }
 
-    await audit({ event: 'a', outcome: 'success', subject: 's' })
-    await audit({ event: 'b', outcome: 'failure' })
+    await recordAudit(log, origin, { event: 'a', outcome: 'success', subject: 's' })
+    await recordAudit(log, origin, { event: 'b', outcome: 'failure' })
 
     assert.deepEqual(recorded, [
       { event: 'a', outcome: 'success', subject: 's', ip: '192.0.2.1', requestId: 'r1' },

@@ -1,6 +1,6 @@
 // API keys: issue (shown once), verify (cached for at most a second), list, revoke; who may do what.
 import { randomUUID } from 'node:crypto'
-import { auditFor } from '../../../platform/auth/audit.ts'
+import { recordAudit } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
@@ -163,10 +163,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
         scopes: [...new Set(input.scopes)],
         expires_at: expiresAt,
       })
-      await auditFor(
-        audit,
-        context,
-      )({
+      await recordAudit(audit, context, {
         event: 'api_key.created',
         outcome: 'success',
         actor: creator,
@@ -207,10 +204,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
       // bus: revocations are rare.
       verified.invalidateAll()
       if (row.revoked_at === null) {
-        await auditFor(
-          audit,
-          context,
-        )({
+        await recordAudit(audit, context, {
           event: 'api_key.revoked',
           outcome: 'success',
           actor: actor === 'cli' ? 'cli' : actor.id,

@@ -1,6 +1,6 @@
 // Two-factor authentication with TOTP: enrolment (pending until confirmed with a code), recovery codes,
 // turning it off, and the second-factor check of a login.
-import { auditFor } from '../../../platform/auth/audit.ts'
+import { recordAudit } from '../../../platform/auth/audit.ts'
 import { authErrors, challenge } from '../../../platform/auth/errors.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import { decryptSecret, digestOf, encryptSecret } from '../../../platform/auth/secrets.ts'
@@ -50,10 +50,7 @@ export function createMfaService(users: UsersRepo, options: MfaServiceOptions) {
     if (input.recovery_code !== undefined) {
       const used = await users.claimRecoveryCode(user.id, recoveryDigest(input.recovery_code))
       if (used) {
-        await auditFor(
-          options.audit,
-          context,
-        )({
+        await recordAudit(options.audit, context, {
           event: 'auth.recovery_code_used',
           outcome: 'success',
           actor: user.id,
@@ -101,10 +98,7 @@ export function createMfaService(users: UsersRepo, options: MfaServiceOptions) {
       const codes = newRecoveryCodes()
       const enabled = await users.enableTotp(user.id, step, codes.map(recoveryDigest))
       if (!enabled) throw accountErrors.MFA_STATE_CONFLICT()
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.mfa_enabled',
         outcome: 'success',
         actor: user.id,
@@ -129,10 +123,7 @@ export function createMfaService(users: UsersRepo, options: MfaServiceOptions) {
         throw await options.guard.failure(user.email, user.id, 'wrong_credentials_on_mfa_disable', context)
       }
       await users.disableTotp(user.id)
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.mfa_disabled',
         outcome: 'success',
         actor: user.id,

@@ -1,7 +1,7 @@
 // Login sessions: login (with lock-outs and the second factor), access and refresh tokens (rotation with
 // reuse detection), logout of one or every session, and the account's session list.
 import { randomBytes, randomUUID } from 'node:crypto'
-import { auditFor } from '../../../platform/auth/audit.ts'
+import { recordAudit } from '../../../platform/auth/audit.ts'
 import { challenge } from '../../../platform/auth/errors.ts'
 import type { Principal, Scope } from '../../../platform/auth/principal.ts'
 import { digestOf } from '../../../platform/auth/secrets.ts'
@@ -131,10 +131,7 @@ export function createSessionsService(
         expiresAt: refresh.expiresAt,
         ...clientOf(context),
       })
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.login',
         outcome: 'success',
         actor: user.id,
@@ -153,10 +150,7 @@ export function createSessionsService(
         ...clientOf(context),
       })
       if (outcome.kind === 'reused') {
-        await auditFor(
-          options.audit,
-          context,
-        )({
+        await recordAudit(options.audit, context, {
           event: 'auth.refresh_token_reused',
           outcome: 'failure',
           subject: outcome.session.user_id,
@@ -178,10 +172,7 @@ export function createSessionsService(
         await sessions.deny(principal.credentialId, new Date(principal.expiresAt))
         options.forgetVerified(principal.credentialId)
       }
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.logout',
         outcome: 'success',
         actor: userId,
@@ -195,10 +186,7 @@ export function createSessionsService(
       await users.bumpTokenVersion(userId)
       await sessions.revokeAll(userId, 'logout_all')
       options.forgetVerified(principal.credentialId)
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.logout_all',
         outcome: 'success',
         actor: userId,
@@ -217,10 +205,7 @@ export function createSessionsService(
       if (!isUuid(sessionId) || !(await sessions.revoke(userId, sessionId, 'revoked_by_user'))) {
         throw accountErrors.SESSION_NOT_FOUND()
       }
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.session_revoked',
         outcome: 'success',
         actor: userId,

@@ -1,7 +1,7 @@
 // People's accounts: registration, accounts created by administrators or the CLI, password changes and
 // the caller's own account.
 import { randomUUID } from 'node:crypto'
-import { auditFor } from '../../../platform/auth/audit.ts'
+import { recordAudit } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import type { Principal } from '../../../platform/auth/principal.ts'
 import type { AuthConfig } from '../../../platform/config/config.ts'
@@ -84,10 +84,7 @@ export function createUsersService(users: UsersRepo, options: UsersServiceOption
     async register(input: { email: string; password: string }, context: ClientContext): Promise<UserView> {
       if (config.registration !== 'open') throw accountErrors.REGISTRATION_CLOSED()
       const user = await insertUser(input.email, input.password, 'user')
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'user.created',
         outcome: 'success',
         actor: user.id,
@@ -106,10 +103,7 @@ export function createUsersService(users: UsersRepo, options: UsersServiceOption
       if (actor !== 'cli' && !actor.isAdmin) throw authErrors.PERMISSION_DENIED()
       if (actor !== 'cli' && config.registration === 'closed') throw accountErrors.REGISTRATION_CLOSED()
       const user = await insertUser(input.email, input.password, input.role)
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'user.created',
         outcome: 'success',
         actor: actor === 'cli' ? 'cli' : actor.id,
@@ -133,10 +127,7 @@ export function createUsersService(users: UsersRepo, options: UsersServiceOption
       await users.setPasswordHash(userId, await hasher.hash(input.new_password), true)
       await options.sessions.revokeAll(userId, 'password_changed')
       options.forgetVerified(principal.credentialId)
-      await auditFor(
-        options.audit,
-        context,
-      )({
+      await recordAudit(options.audit, context, {
         event: 'auth.password_changed',
         outcome: 'success',
         actor: userId,
