@@ -18,6 +18,7 @@ import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import { buildApp } from '../app.ts'
 import { SCOPES } from '../scopes.ts'
 import { prepareInBackground } from './database.ts'
+import { API_LISTENER, listenRefusal } from './listen-refusal.ts'
 import { FatalError, type ProcessControls } from './process.ts'
 
 export interface ServerOptions {
@@ -66,7 +67,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
       listenTextResolver: () => FASTIFY_LISTEN_TEXT,
     })
   } catch (error) {
-    const refusal = listenRefusal(error, config.server.port)
+    const refusal = listenRefusal(error, { ...API_LISTENER, port: config.server.port })
     if (refusal === undefined) throw error
     throw new FatalError(refusal, PORT_UNAVAILABLE_EXIT_CODE)
   }
@@ -112,13 +113,4 @@ function openDatabaseOrFail(config: Readonly<Config>, logger: FastifyBaseLogger)
     if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
     throw new FatalError('cannot open the database', 1, { cause: error })
   }
-}
-
-/** One line for a port that cannot be had (in use, or privileged), or undefined for anything else. */
-function listenRefusal(error: unknown, port: number): string | undefined {
-  const code = (error as { code?: unknown }).code
-  if (code === 'EADDRINUSE') return `port ${port} is in use; stop what listens there or set PORT`
-  if (code === 'EACCES') return `port ${port} needs privileges this process lacks; set PORT above 1023`
-  if (code === 'EADDRNOTAVAIL') return `HOST is not an address of this machine; set HOST (or 0.0.0.0)`
-  return undefined
 }
