@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { MAIN } from '../helpers/server-process.ts'
 
@@ -16,7 +16,11 @@ describe('the build', { timeout: 180_000 }, () => {
     mkdirSync(`${ROOT}${outDir}`)
     writeFileSync(`${ROOT}${outDir}/main.js`, '// the previous build\n')
 
-    const build = spawn(process.execPath, ['scripts/build.ts', outDir], { cwd: ROOT, stdio: 'inherit' })
+    const build = spawn(process.execPath, ['scripts/build.ts', outDir], {
+      cwd: ROOT,
+      stdio: 'inherit',
+      env: { ...process.env, GIT_COMMIT: 'commit-given-at-build' },
+    })
     const exited = once(build, 'exit')
     let checks = 0
     let missing = 0
@@ -31,6 +35,12 @@ describe('the build', { timeout: 180_000 }, () => {
     assert.ok(checks > 100, `only ${checks} checks`)
     assert.equal(missing, 0, `main.js was missing in ${missing} of ${checks} checks`)
     assert.ok(existsSync(`${ROOT}${outDir}/platform/http/plugin.js`), 'the new tree is complete')
+    const buildInfo = JSON.parse(readFileSync(`${ROOT}${outDir}/build-info.json`, 'utf8')) as unknown
+    assert.deepEqual(
+      buildInfo,
+      { commit: 'commit-given-at-build' },
+      'GIT_COMMIT overrides the commit recorded',
+    )
     const leftovers = readdirSync(ROOT).filter((name) => name.startsWith(`${outDir}.`))
     assert.deepEqual(leftovers, [])
   })
