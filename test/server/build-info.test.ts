@@ -14,7 +14,11 @@ describe('readBuildInfo', () => {
   it('reads the commit the tests build was made from (HEAD of this checkout)', () => {
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', timeout: 5000 }).trim()
 
-    assert.deepEqual(readBuildInfo(BUILT), { commit: head })
+    assert.deepEqual(
+      readBuildInfo(BUILT),
+      { commit: head },
+      'dist-test/ is older than HEAD: node scripts/build.ts dist-test',
+    )
   })
 
   it('answers `unknown` running from src/, where no build wrote the file', () => {
