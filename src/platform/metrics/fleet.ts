@@ -150,7 +150,9 @@ function addMetric(
     if (workerId !== undefined) labels.worker = workerId
     const metricName =
       'metricName' in value && typeof value.metricName === 'string' ? value.metricName : metric.name
-    if (!METRIC_NAME.test(metricName)) continue
+    // JSON over IPC turns NaN and ±Infinity into null: such a sample is left out rather than written as text
+    // that does not parse.
+    if (!METRIC_NAME.test(metricName) || typeof value.value !== 'number') continue
     combine(family, `${metricName}${formatLabels(labels)}`, value.value, 1)
   }
 }

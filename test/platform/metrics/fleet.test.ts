@@ -217,6 +217,19 @@ describe('fleet metrics (issue 11)', () => {
     assert.match(text, /worker="w\\"1"/)
   })
 
+  it('leaves out a sample whose value did not survive JSON (null)', async () => {
+    const fleet = createFleetMetrics()
+    const worker = createWorker()
+    worker.connections.set(Number.NaN)
+    worker.requests.inc({ route: '/a' })
+
+    fleet.update('1', JSON.parse(JSON.stringify(await worker.snapshot())) as MetricSnapshot)
+    const samples = parseSamples(fleet.render({ primary: EMPTY, missedScrape: 0 }))
+
+    assert.equal(samples.has('open_connections'), false)
+    assert.equal(samples.get('http_requests_total{route="/a"}'), 1)
+  })
+
   it('renders text that promtool accepts', async () => {
     const fleet = createFleetMetrics()
     const one = createWorker({ processMetrics: true })
