@@ -1,5 +1,6 @@
 // The composition root: platform plugins in request order, then each module's service and routes.
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
+import type { Registry } from 'prom-client'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { constants as zlib } from 'node:zlib'
 import compress from '@fastify/compress'
@@ -25,6 +26,8 @@ import { createHttpServer } from './platform/http/server-timeouts.ts'
 import { createValidatorCompiler } from './platform/http/validation.ts'
 import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
+import { createHttpMetricsStep } from './platform/metrics/http-metrics.ts'
+import { createMetricsRegistry } from './platform/metrics/registry.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
 import type { CloseRegistry } from './platform/lifecycle/close-registry.ts'
@@ -71,6 +74,8 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The accounts services, for the server's first-start key and the CLI. */
     accounts: Accounts
+    /** The registry the app records its metrics in (`AppDeps.metrics`), for the server to export. */
+    metrics: Registry
   }
 }
 
@@ -82,6 +87,11 @@ export interface AppDeps {
   /** Where the app registers what it opens; the caller closes it after the app (newest first). */
   resources: CloseRegistry
   version: string
+  /**
+   * Where the app records its metrics; the server owns it and exports it. Absent: the app makes its own,
+   * with process metrics, so tests and other callers of buildApp need not.
+   */
+  metrics?: Registry
 }
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
@@ -107,6 +117,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     // /api/v1/users/ is /api/v1/users; the 405 index (platform/errors) reads these same options.
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>()
+  const metrics = deps.metrics ?? createMetricsRegistry({ processMetrics: true })
+  app.decorate('metrics', metrics)
 
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
@@ -135,7 +147,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
         // Last: authentication (the gate's hook, next) and the handler run inside the deadline.
         createDeadlineStep(server.handlerTimeoutMs),
       ],
-      onResponse: [createAccessLineStep(config.log.slowRequestMs)],
+      onResponse: [createAccessLineStep(config.log.slowRequestMs), createHttpMetricsStep(metrics)],
     },
   })
   await app.register(compress, {

@@ -3,6 +3,7 @@ import { Writable } from 'node:stream'
 import type { TestContext } from 'node:test'
 import type { InjectOptions } from 'fastify'
 import pino from 'pino'
+import type { Registry } from 'prom-client'
 import { buildApp, type App } from '../../src/app.ts'
 import type { Config } from '../../src/platform/config/config.ts'
 import { loadConfig } from '../../src/platform/config/loader.ts'
@@ -64,6 +65,7 @@ export async function buildTestApp(
   overrides: Record<string, string> = {},
   extend?: (app: App) => void,
   database?: Database,
+  metrics?: Registry,
 ): Promise<TestApp> {
   const config = testConfig(overrides)
   const logs: Record<string, unknown>[] = []
@@ -91,6 +93,7 @@ export async function buildTestApp(
     database: database ?? (await sharedTestDatabase(config)),
     resources,
     version: '0.0.0-test',
+    metrics,
   })
   extend?.(app)
   await app.ready()

@@ -37,7 +37,8 @@ async function http(app: FastifyInstance, options: HttpOptions) {
 
   app.addHook('onResponse', (request, reply, done) => {
     clearDeadline(request)
-    for (let index = 0; index < onResponse.length; index++) onResponse[index]?.(request, reply)
+    const config = request.routeOptions.config
+    for (let index = 0; index < onResponse.length; index++) onResponse[index]?.(request, reply, config)
     done()
   })
 }

@@ -24,8 +24,14 @@ export type RequestStep = (
   config: FastifyContextConfig,
 ) => boolean
 
+/**
+ * The route's config as the onResponse phase reads it, once per request for all steps: `url` is the
+ * matched route's pattern (`/api/v1/plans/:id`), undefined when no route matched (404, 405).
+ */
+export type ResponseRouteConfig = FastifyContextConfig & { readonly url?: string }
+
 /** One onResponse step: the response has been sent. */
-export type ResponseStep = (request: FastifyRequest, reply: FastifyReply) => void
+export type ResponseStep = (request: FastifyRequest, reply: FastifyReply, config: ResponseRouteConfig) => void
 
 /** The steps of each phase the http plugin hooks, in the order they run. */
 export interface PipelineSteps {
@@ -111,7 +117,7 @@ export function createDeadlineStep(handlerTimeoutMs: number): RequestStep {
 
 /** The access line, a warning when the request took longer than `slowRequestMs` (SLOW_REQUEST_MS). */
 export function createAccessLineStep(slowRequestMs: number): ResponseStep {
-  return function logAccess(request, reply) {
-    writeAccessLine(request, reply, slowRequestMs)
+  return function logAccess(request, reply, config) {
+    writeAccessLine(request, reply, slowRequestMs, config.url)
   }
 }

@@ -13,12 +13,18 @@ export function markRequestStart(request: FastifyRequest): void {
   request.socketBytesAtStart = request.raw.socket?.bytesWritten ?? 0
 }
 
-export function writeAccessLine(request: FastifyRequest, reply: FastifyReply, slowRequestMs: number): void {
+/** `route` is the matched route's pattern, undefined when none matched (written as null). */
+export function writeAccessLine(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  slowRequestMs: number,
+  route: string | undefined,
+): void {
   const durationMs = Math.round(reply.elapsedTime * 100) / 100
   const slow = durationMs > slowRequestMs
   const line = {
     method: request.method,
-    route: request.routeOptions.url ?? null,
+    route: route ?? null,
     status: reply.statusCode,
     duration_ms: durationMs,
     response_bytes: (request.raw.socket?.bytesWritten ?? 0) - request.socketBytesAtStart,
