@@ -40,6 +40,24 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'mathjs',
+              allowTypeImports: true,
+              message:
+                "mathjs's entry builds its whole default instance on import (~70 MB more RSS): take values from src/modules/math/math-instance.ts.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // node:test's describe/it return promises that the runner awaits itself.

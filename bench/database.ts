@@ -39,11 +39,11 @@ const SEED_SQL = `insert into plans
   values ($1, $2, $3, $4, $5, $6, $7, $8::text[], $9, $10, $11)`
 
 /** Creates, migrates and seeds the database, and keeps one connection for resets between windows. */
-export async function openBenchDatabase(): Promise<BenchDatabase> {
-  await dropBenchDatabase()
-  await adminQuery(`create database ${BENCH_DATABASE_NAME}`)
+export async function openBenchDatabase(name = BENCH_DATABASE_NAME): Promise<BenchDatabase> {
+  await dropBenchDatabase(name)
+  await adminQuery(`create database ${name}`)
   const url = new URL(ADMIN_URL)
-  url.pathname = `/${BENCH_DATABASE_NAME}`
+  url.pathname = `/${name}`
   await migrate(url.toString())
 
   const client = new pg.Client({ connectionString: url.toString(), connectionTimeoutMillis: 5000 })
@@ -78,6 +78,6 @@ export async function openBenchDatabase(): Promise<BenchDatabase> {
   }
 }
 
-export async function dropBenchDatabase(): Promise<void> {
-  await adminQuery(`drop database if exists ${BENCH_DATABASE_NAME} with (force)`)
+export async function dropBenchDatabase(name = BENCH_DATABASE_NAME): Promise<void> {
+  await adminQuery(`drop database if exists ${name} with (force)`)
 }

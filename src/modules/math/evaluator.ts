@@ -1,5 +1,5 @@
 // The evaluator: a hardened mathjs instance, and one evaluation from text to a result or an AppError 422.
-import { all, create, type MathJsInstance, type MathNode } from 'mathjs'
+import type { MathJsInstance, MathNode } from 'mathjs'
 import { AppError } from '../../platform/errors/app-error.ts'
 import { truncate } from './error-detail.ts'
 import { mathErrors } from './errors.ts'
@@ -13,6 +13,7 @@ import {
   secureTree,
   type EvaluationScope,
 } from './expression-policy.ts'
+import { createMathInstance, MATHJS_NAMES } from './math-instance.ts'
 import { toResult } from './result-conversion.ts'
 import type { EvaluationResult, EvaluatorLimits } from './types.ts'
 import { callGuarded, createWorkBudget, type MathFunction } from './work-budget.ts'
@@ -21,8 +22,9 @@ export interface Evaluator {
   evaluate(expression: string, scope?: EvaluationScope): EvaluationResult
 }
 
-// Disabled on the instance as well, as mathjs's security notes advise, in case a call ever reached
-// its namespace. Only functions no allowlisted one depends on, so nothing allowed breaks.
+// The instance holds only what the allowlist leads to, so most of these are not on it at all; those
+// that are (parse) and the rest are replaced as well, as mathjs's security notes advise, in case a call
+// ever reached its namespace. Only functions no allowlisted one depends on, so nothing allowed breaks.
 const DISABLED = ['import', 'createUnit', 'evaluate', 'parse', 'compile', 'parser', 'simplify']
   .concat(['simplifyConstant', 'simplifyCore', 'derivative', 'rationalize', 'resolve', 'reviver'])
   .concat(['replacer', 'chain', 'help'])
@@ -30,7 +32,7 @@ const DISABLED = ['import', 'createUnit', 'evaluate', 'parse', 'compile', 'parse
 const MAX_DETAIL_CHARS = 300
 
 /**
- * Builds the mathjs instance once (creating it costs about 50 ms) and returns the evaluate function.
+ * Builds the mathjs instance once and returns the evaluate function.
  * Evaluation checks the expression against the allowlist, guards every call by size and work, and
  * converts the value; every failure is an AppError 422.
  */
@@ -40,7 +42,7 @@ export function createEvaluator(limits: EvaluatorLimits): Evaluator {
   const parse = math.parse
   const functions = resolveFunctions(math)
   math.import(Object.fromEntries(DISABLED.map((name) => [name, disabledFunction(name)])), { override: true })
-  const namespace = expressionNamespace(math)
+  const knownNames = new Set([...MATHJS_NAMES, ...Object.keys(expressionNamespace(math))])
   const constants = new Map<string, unknown>(CONSTANTS.map((name) => [name, Reflect.get(math, name)]))
 
   function evaluate(expression: string, scope: EvaluationScope = {}): EvaluationResult {
@@ -48,7 +50,7 @@ export function createEvaluator(limits: EvaluatorLimits): Evaluator {
       const variables = readScope(scope)
       const tree = secureTree(parseExpression(expression), {
         math,
-        namespace,
+        knownNames,
         variables,
         maxNodes: limits.maxNodes,
       })
@@ -82,13 +84,6 @@ export function createEvaluator(limits: EvaluatorLimits): Evaluator {
 
   evaluate('1 + 1') // creates mathjs's lazily built functions now rather than in the first request
   return { evaluate }
-}
-
-function createMathInstance(): MathJsInstance {
-  // The typings declare `all` as possibly undefined; at run time it holds every factory.
-  if (all === undefined) throw new Error('mathjs exports no factories')
-  // Plain numbers, never BigNumber: a BigNumber power or factorial can grow without bound.
-  return create(all, { number: 'number', matrix: 'Matrix', predictable: false })
 }
 
 function assertLimits(limits: EvaluatorLimits): void {

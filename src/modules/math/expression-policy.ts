@@ -83,8 +83,8 @@ export function readScope(scope: EvaluationScope): Map<string, number | boolean>
 
 export interface TreeContext {
   math: MathJsInstance
-  /** The namespace of the expression language, to tell a forbidden name from an unknown one. */
-  namespace: object
+  /** Every name mathjs knows, whether on this instance or not, to tell a forbidden name from an unknown one. */
+  knownNames: ReadonlySet<string>
   variables: ReadonlyMap<string, unknown>
   /** Most nodes the parsed expression tree may have. */
   maxNodes: number
@@ -148,10 +148,10 @@ function checkConstant(value: unknown, node: MathNode): MathNode {
   throw forbidden(`The constant ${quote(node.toString())} is not allowed.`)
 }
 
-function checkSymbol(name: string, node: MathNode, { variables, namespace }: TreeContext): MathNode {
+function checkSymbol(name: string, node: MathNode, { variables, knownNames }: TreeContext): MathNode {
   if (variables.has(name) || (CONSTANTS as readonly string[]).includes(name)) return node
   if (FUNCTIONS.has(name)) throw invalid(`Function ${quote(name)} must be called with arguments.`)
-  if (Object.hasOwn(namespace, name)) throw forbidden(`${quote(name)} is not allowed.`)
+  if (knownNames.has(name)) throw forbidden(`${quote(name)} is not allowed.`)
   throw invalid(`Undefined symbol ${quote(name)}.`)
 }
 

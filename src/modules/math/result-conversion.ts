@@ -1,7 +1,8 @@
 // Turns what mathjs computed into the JSON result union, refusing values that are not finite or too large.
-import { isComplex, isMatrix, type Complex, type MathJsInstance } from 'mathjs'
+import type { Complex, MathJsInstance } from 'mathjs'
 import type { AppError } from '../../platform/errors/app-error.ts'
 import { mathErrors } from './errors.ts'
+import { isComplex, isMatrix } from './math-instance.ts'
 import type { EvaluationResult, EvaluatorLimits, MatrixValue } from './types.ts'
 import { assertElementsWithin } from './work-budget.ts'
 

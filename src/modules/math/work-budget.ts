@@ -1,8 +1,8 @@
 // What each guarded call may cost: result size predicted from argument shapes, work charged, argument caps.
-import { isMatrix } from 'mathjs'
 import type { AppError } from '../../platform/errors/app-error.ts'
 import { mathErrors } from './errors.ts'
 import { ARRAY_CALL } from './expression-policy.ts'
+import { isMatrix } from './math-instance.ts'
 
 /** A mathjs function, called with the values the compiled expression passes. */
 export type MathFunction = (...args: unknown[]) => unknown
