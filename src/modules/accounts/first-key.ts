@@ -34,7 +34,7 @@ export async function offerFirstAdminKey(options: FirstKeyOptions): Promise<void
       if (key !== undefined) printFirstAdminKey(key, options.baseUrl, write)
       else if (!(await apiKeys.anyUsed())) {
         // Keys exist but none was ever used: the first one may have been lost. Say how to make another.
-        printCreateKeyHint(database.backend === 'pglite', write)
+        printCreateKeyHint(database.backend !== 'postgres', write)
       }
     } else if (await apiKeys.isEmpty()) {
       log.warn(

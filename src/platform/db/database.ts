@@ -1,4 +1,5 @@
-// Kysely over pg.Pool (DATABASE_URL set) or over embedded PGlite (unset): same SQL, same migrations.
+// Kysely over pg.Pool (DATABASE_URL set) or over embedded PGlite (unset): same SQL, same migrations. A
+// fleet's workers reach the primary's PGlite through pg too, on the socket pglite-server.ts serves.
 import { mkdirSync, readFileSync } from 'node:fs'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
@@ -7,7 +8,8 @@ import { createCancellablePool } from './cancellable-pool.ts'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
 import { PglitePool } from './pglite-pool.ts'
 
-export type DatabaseBackend = 'postgres' | 'pglite'
+/** 'pglite-served': the primary's embedded database, reached from a worker over its private socket. */
+export type DatabaseBackend = 'postgres' | 'pglite' | 'pglite-served'
 
 /** Tables are declared by the modules that own them: `database.db.withTables<PlansTables>()`. */
 export type AnyDatabase = Kysely<object>
@@ -32,6 +34,8 @@ export interface Database {
   withoutTimeouts<T>(work: (db: AnyDatabase) => Promise<T>): Promise<T>
   /** The embedded database's DATA_DIR lock (undefined for PostgreSQL and in-memory PGlite). */
   dataDirLock: DataDirLock | undefined
+  /** The embedded database's one session, which servePglite lends to workers (undefined over pg). */
+  pglite: PglitePool | undefined
   close(): Promise<void>
 }
 
@@ -51,8 +55,29 @@ export function createDatabase(config: DatabaseConfig, log: DatabaseLogger): Dat
     : createPostgresDatabase(config, config.url, log)
 }
 
+/**
+ * Opens a worker's pool on the primary's embedded database served by servePglite (`url` is what it
+ * returned). The same pg path as PostgreSQL, without what that server cannot honour: no TLS (a private
+ * Unix socket) and no session settings at start-up (one session is shared by every connection), so the
+ * client-side query_timeout is the statement bound. Workers never migrate: the primary prepared it.
+ */
+export function createServedPgliteDatabase(
+  config: DatabaseConfig,
+  url: string,
+  log: DatabaseLogger,
+): Database {
+  return createPgDatabase(config, url, log, 'pglite-served')
+}
+
 /** Connection settings shared by the request pool and the migration connection. */
-function connectionOptions(config: DatabaseConfig, url: string): pg.PoolConfig {
+function connectionOptions(config: DatabaseConfig, url: string, backend: DatabaseBackend): pg.PoolConfig {
+  if (backend === 'pglite-served') {
+    return {
+      connectionString: url,
+      connectionTimeoutMillis: config.connectTimeoutMs,
+      types: createTypeParsers(),
+    }
+  }
   return {
     connectionString: url,
     // The acquire timeout: waiting for a free or a new connection never outlasts it.
@@ -71,16 +96,33 @@ function connectionOptions(config: DatabaseConfig, url: string): pg.PoolConfig {
 }
 
 function createPostgresDatabase(config: DatabaseConfig, url: string, log: DatabaseLogger): Database {
+  return createPgDatabase(config, url, log, 'postgres')
+}
+
+/** Session settings sent at start-up: PostgreSQL only (the served PGlite refuses them, see above). */
+function sessionTimeouts(config: DatabaseConfig, backend: DatabaseBackend): pg.PoolConfig {
+  if (backend !== 'postgres') return {}
+  return {
+    statement_timeout: config.statementTimeoutMs,
+    idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
+  }
+}
+
+function createPgDatabase(
+  config: DatabaseConfig,
+  url: string,
+  log: DatabaseLogger,
+  backend: 'postgres' | 'pglite-served',
+): Database {
   const pool = new pg.Pool({
-    ...connectionOptions(config, url),
+    ...connectionOptions(config, url, backend),
     max: config.poolMax,
     min: config.poolMin,
     idleTimeoutMillis: config.idleTimeoutMs,
     maxLifetimeSeconds: config.maxLifetimeS,
-    statement_timeout: config.statementTimeoutMs,
+    ...sessionTimeouts(config, backend),
     // The server cancels at statement_timeout; the client stops waiting a second later in case it cannot.
     query_timeout: config.statementTimeoutMs + 1000,
-    idle_in_transaction_session_timeout: config.statementTimeoutMs * 2,
   })
   // pg attaches the whole client to its errors: log their code and message only.
   const logConnectionError = (error: Error & { code?: string }, message: string) =>
@@ -96,7 +138,7 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: cancellable }) })
   return {
     db,
-    backend: 'postgres',
+    backend,
     poolStats: () => ({
       total: pool.totalCount,
       idle: pool.idleCount,
@@ -118,7 +160,7 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
     },
     async withoutTimeouts(work) {
       // A pool of one, without statement or client read timeouts, closed when the work is done.
-      const migrationPool = new pg.Pool({ ...connectionOptions(config, url), max: 1 })
+      const migrationPool = new pg.Pool({ ...connectionOptions(config, url, backend), max: 1 })
       migrationPool.on('error', (error: Error & { code?: string }) =>
         log.warn({ error: { code: error.code, message: error.message } }, 'migration connection failed'),
       )
@@ -130,6 +172,7 @@ function createPostgresDatabase(config: DatabaseConfig, url: string, log: Databa
       }
     },
     dataDirLock: undefined,
+    pglite: undefined,
     close: () => db.destroy(),
   }
 }
@@ -162,6 +205,7 @@ function createPgliteDatabase(config: DatabaseConfig): Database {
     },
     withoutTimeouts: (work) => work(db),
     dataDirLock: lock,
+    pglite: pool,
     async close() {
       try {
         await db.destroy()

@@ -10,6 +10,13 @@ interface PgLikeResult {
 
 export interface PgliteClient {
   query(sql: string, parameters?: readonly unknown[]): Promise<PgLikeResult>
+  /**
+   * Runs frontend messages of the PostgreSQL wire protocol on the session and returns the backend's raw
+   * answer (how servePglite lends the session to other processes).
+   */
+  execProtocolRaw(message: Uint8Array): Promise<Uint8Array>
+  /** Whether the session is inside a transaction block (also a failed one). */
+  isInTransaction(): boolean
   release(): void
 }
 
@@ -71,6 +78,12 @@ export class PglitePool {
           rows: result.rows,
         }
       },
+      execProtocolRaw: async (message) => {
+        // query() waits for the database to open by itself; the raw protocol does not.
+        await this.#pglite.waitReady
+        return this.#pglite.execProtocolRaw(message)
+      },
+      isInTransaction: () => this.#pglite.isInTransaction(),
       release: () => {
         if (released) return
         released = true

@@ -18,6 +18,9 @@ export async function prepareDatabase(
   migrations: Migrations,
   log: FastifyBaseLogger,
 ): Promise<void> {
+  // A worker on the primary's embedded database: the primary prepared it before forking, and its one
+  // session has no max_connections to budget against (servePglite sizes its own limit).
+  if (database.backend === 'pglite-served') return
   if (config.migrateOnStart) {
     const { applied } = await migrateDatabase(database, migrations)
     log.info(
