@@ -11,6 +11,7 @@ import { createInterface } from 'node:readline'
 import { describe, it, type TestContext } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { pino } from 'pino'
 import {
   createDatabase,
   createServedPgliteDatabase,
@@ -26,7 +27,8 @@ import { createPlansRepo } from '../../../src/modules/plans/repo.ts'
 import type { NewPlan } from '../../../src/modules/plans/service.ts'
 import { AppError } from '../../../src/platform/errors/app-error.ts'
 import { testConfig } from '../../helpers/build-app.ts'
-import { migrateDatabase } from '../../../src/platform/db/migrator.ts'
+import { migrateDatabase, readMigrationState } from '../../../src/platform/db/migrator.ts'
+import { prepareDatabase } from '../../../src/platform/db/prepare.ts'
 import { MIGRATIONS } from '../../../src/db/migrations.ts'
 
 const CLIENT = new URL('../../fixtures/served-pglite-client.ts', import.meta.url).pathname
@@ -310,6 +312,27 @@ describe('the embedded database served to other processes', () => {
 
     assert.deepEqual(rows, [{ one: 1 }])
     assert.equal(new URL(served.url).searchParams.get('host'), join(dataDir, 'bulwark-socket'))
+  })
+
+  it('leaves migrations to the primary: a worker’s prepareDatabase neither migrates nor checks a budget', async (t) => {
+    const defer = cleanupStack(t)
+    const primary = createDatabase({ ...testConfig().db, url: undefined, dataDir: 'memory://' }, silent)
+    defer(() => primary.close())
+    const served = await servePglite(primary, {
+      dataDir: 'memory://',
+      maxConnections: 2,
+      transactionIdleTimeoutMs: 1000,
+      log: silent,
+    })
+    defer(() => served.close())
+    const config = { ...testConfig().db, migrateOnStart: true, budgetPolicy: 'refuse' as const }
+    const worker = workerDatabase(defer, served.url)
+
+    await prepareDatabase(config, worker, MIGRATIONS, pino({ level: 'silent' }))
+
+    assert.equal(worker.backend, 'pglite-served')
+    const { pending } = await readMigrationState(primary.db, MIGRATIONS)
+    assert.equal(pending.length, Object.keys(MIGRATIONS).length)
   })
 
   it('plans one worker’s pool of spare connections for a replacement worker', () => {
