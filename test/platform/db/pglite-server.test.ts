@@ -5,11 +5,13 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { describe, it, type TestContext } from 'node:test'
 import { sql } from 'kysely'
 import pg from 'pg'
+import { pino } from 'pino'
 import {
   createDatabase,
   createServedPgliteDatabase,
@@ -25,7 +27,8 @@ import { createPlansRepo } from '../../../src/modules/plans/repo.ts'
 import type { NewPlan } from '../../../src/modules/plans/service.ts'
 import { AppError } from '../../../src/platform/errors/app-error.ts'
 import { testConfig } from '../../helpers/build-app.ts'
-import { migrateDatabase } from '../../../src/platform/db/migrator.ts'
+import { migrateDatabase, readMigrationState } from '../../../src/platform/db/migrator.ts'
+import { prepareDatabase } from '../../../src/platform/db/prepare.ts'
 import { MIGRATIONS } from '../../../src/db/migrations.ts'
 
 const CLIENT = new URL('../../fixtures/served-pglite-client.ts', import.meta.url).pathname
@@ -110,6 +113,18 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer)
   }
+}
+
+/** Writes bytes on a new connection and collects what comes back until the server closes or 300 ms pass. */
+function rawExchange(path: string, bytes: Buffer): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    const socket = connect(path, () => socket.write(bytes))
+    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('error', reject)
+    socket.on('close', () => resolve(Buffer.concat(chunks)))
+    socket.setTimeout(300, () => socket.end())
+  })
 }
 
 async function counterValue(database: Database): Promise<number> {
@@ -222,6 +237,28 @@ describe('the embedded database served to other processes', () => {
     assert.match(error.message, /statement_timeout/)
   })
 
+  it('answers a malformed start-up and garbage on their own connections, and serves the next one', async (t) => {
+    const { served, defer } = await servedDatabase(t)
+    const socketPath = join(new URL(served.url).searchParams.get('host') ?? '', '.s.PGSQL.5432')
+    // No user name (PGlite's own start-up handling throws on it), then a length no message can have.
+    const body = Buffer.from('database\0postgres\0\0')
+    const header = Buffer.alloc(8)
+    header.writeInt32BE(body.length + 8, 0)
+    header.writeInt32BE(196608, 4)
+    const answers = await Promise.all(
+      [Buffer.concat([header, body]), Buffer.from([0, 0, 0, 2, 1, 2, 3, 4])].map((bytes) =>
+        within(rawExchange(socketPath, bytes), WAIT_MS),
+      ),
+    )
+    const worker = workerDatabase(defer, served.url)
+
+    const { rows } = await sql<{ one: number }>`select 1 as one`.execute(worker.db)
+
+    assert.deepEqual(rows, [{ one: 1 }])
+    assert.equal(answers[0]?.[0], 0x52) // 'R': authenticated, as PostgreSQL's trust method would
+    assert.match(answers[1]?.toString('latin1') ?? '', /C08P01/)
+  })
+
   it('refuses connections past its limit with 53300, which the API answers as unavailable', async (t) => {
     const { served, defer } = await servedDatabase(t, { maxConnections: 1 })
     const first = new pg.Client({ connectionString: served.url, connectionTimeoutMillis: WAIT_MS })
@@ -275,6 +312,27 @@ describe('the embedded database served to other processes', () => {
 
     assert.deepEqual(rows, [{ one: 1 }])
     assert.equal(new URL(served.url).searchParams.get('host'), join(dataDir, 'bulwark-socket'))
+  })
+
+  it('leaves migrations to the primary: a worker’s prepareDatabase neither migrates nor checks a budget', async (t) => {
+    const defer = cleanupStack(t)
+    const primary = createDatabase({ ...testConfig().db, url: undefined, dataDir: 'memory://' }, silent)
+    defer(() => primary.close())
+    const served = await servePglite(primary, {
+      dataDir: 'memory://',
+      maxConnections: 2,
+      transactionIdleTimeoutMs: 1000,
+      log: silent,
+    })
+    defer(() => served.close())
+    const config = { ...testConfig().db, migrateOnStart: true, budgetPolicy: 'refuse' as const }
+    const worker = workerDatabase(defer, served.url)
+
+    await prepareDatabase(config, worker, MIGRATIONS, pino({ level: 'silent' }))
+
+    assert.equal(worker.backend, 'pglite-served')
+    const { pending } = await readMigrationState(primary.db, MIGRATIONS)
+    assert.equal(pending.length, Object.keys(MIGRATIONS).length)
   })
 
   it('plans one worker’s pool of spare connections for a replacement worker', () => {
