@@ -4,35 +4,56 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../platform/config/config.ts'
 import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
 import { FASTIFY_LISTEN_TEXT } from '../platform/logging/logger.ts'
-import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
+import { createCloseRegistry, type CloseRegistry } from '../platform/lifecycle/close-registry.ts'
 import { DATA_DIR_LOCKED_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
-import { createLifecycle } from '../platform/lifecycle/state.ts'
+import { createLifecycle, type LifecyclePhase } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { trackConnections } from '../platform/http/connections.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
-import { createDatabase, type Database } from '../platform/db/database.ts'
+import { createDatabase, createServedPgliteDatabase, type Database } from '../platform/db/database.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
+import type { Readiness } from '../platform/health/plugin.ts'
+import type { MetricSnapshot } from '../platform/metrics/fleet.ts'
 import { buildApp } from '../app.ts'
 import { SCOPES } from '../scopes.ts'
 import { prepareInBackground } from './database.ts'
 import { API_LISTENER, listenRefusal } from './listen-refusal.ts'
-import { FatalError, type ProcessControls } from './process.ts'
+import { FatalError, type ProcessControls, type ShutdownRequest } from './process.ts'
 
 export interface ServerOptions {
   logger: FastifyBaseLogger
   version: string
   /** The process it runs in: told when the server can shut down gracefully, and of failures after start. */
   controls: ProcessControls
+  /**
+   * Offer the first admin key once the database is prepared (default true). A primary with workers lets
+   * only its first worker of the first start do it, so the banner is printed once.
+   */
+  offerFirstKey?: boolean
+  /** A worker's connection string to the embedded database its primary serves (instead of opening one). */
+  servedDatabaseUrl?: string
 }
 
 export interface RunningServer {
   /** Where this machine reaches it, e.g. http://127.0.0.1:3000. */
   url: string
   /** The graceful shutdown sequence, then every resource closed newest first. */
-  close(): Promise<void>
+  close(request?: ShutdownRequest): Promise<void>
+  /** Responses sent since start: a worker is recycled after WORKER_MAX_REQUESTS of them. */
+  requestsServed(): number
+  /** What /health/ready answers, without a request. */
+  readiness(): Promise<Readiness>
+  /** This process's metrics, as the workers send them to their primary. */
+  metricsSnapshot(): Promise<MetricSnapshot>
+  /** This process's metrics as Prometheus text (WORKERS=1). */
+  metricsText(): Promise<string>
+  /** starting → ready → draining → stopped. */
+  phase(): LifecyclePhase
+  /** What the server opened, closed newest first after the shutdown: add what is opened after it. */
+  resources: CloseRegistry
 }
 
 /** Starts the server; a failure that must end the process is thrown as a FatalError. */
@@ -40,7 +61,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   const { logger, controls } = options
   const lifecycle = createLifecycle()
   const resources = createCloseRegistry({ log: logger })
-  const database = openDatabaseOrFail(config, logger)
+  const database = openDatabaseOrFail(config, logger, options.servedDatabaseUrl)
   resources.add('database', () => database.close())
   // The embedded database is local: prepared before listening, and a failure here is final.
   if (database.backend === 'pglite') {
@@ -52,8 +73,20 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   }
   const app = await buildApp(config, { logger, lifecycle, database, resources, version: options.version })
   const connections = trackConnections(app.server)
-  const close = async () => {
-    await shutdownGracefully({ app, connections, lifecycle, log: logger }, config.lifecycle)
+  let served = 0
+  app.addHook('onResponse', (_request, _reply, done) => {
+    served += 1
+    done()
+  })
+  const requestsServed = () => served
+  const readiness = () => app.health.readiness()
+  const phase = () => lifecycle.phase
+  const close = async (request?: ShutdownRequest) => {
+    const timings = {
+      ...config.lifecycle,
+      drainDelayMs: request?.drainDelayMs ?? config.lifecycle.drainDelayMs,
+    }
+    await shutdownGracefully({ app, connections, lifecycle, log: logger }, timings)
     // The server is closed: no request can still use what it opened.
     await resources.closeAll()
   }
@@ -90,24 +123,40 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
       baseUrl: url,
       write: (text) => process.stderr.write(text),
     })
+  const running: RunningServer = {
+    url,
+    close,
+    requestsServed,
+    readiness,
+    phase,
+    resources,
+    metricsSnapshot: () => app.metrics.getMetricsAsJSON(),
+    metricsText: () => app.metrics.metrics(),
+  }
+  const offerFirstKey = options.offerFirstKey ?? true
   if (database.backend === 'pglite') {
-    await firstKey()
-    return { url, close }
+    if (offerFirstKey) await firstKey()
+    return running
   }
   const preparation = prepareInBackground(config.db, database, MIGRATIONS, logger)
   // Stopped before the database closes (registered after it, so closed before it).
   resources.add('database preparation', () => preparation.stop())
-  preparation.ready.then(firstKey, (error: unknown) => {
+  preparation.ready.then(offerFirstKey ? firstKey : undefined, (error: unknown) => {
     if (error instanceof StartupRefusal) return controls.fail(new FatalError(error.message, CONFIG_EXIT_CODE))
     // Aborted by the shutdown: nothing to do.
     return undefined
   })
-  return { url, close }
+  return running
 }
 
 /** Opens the database; another process holding the embedded one's DATA_DIR exits 75, any other failure 1. */
-function openDatabaseOrFail(config: Readonly<Config>, logger: FastifyBaseLogger): Database {
+function openDatabaseOrFail(
+  config: Readonly<Config>,
+  logger: FastifyBaseLogger,
+  servedUrl: string | undefined,
+): Database {
   try {
+    if (servedUrl !== undefined) return createServedPgliteDatabase(config.db, servedUrl, logger)
     return createDatabase(config.db, logger)
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)

@@ -1,7 +1,9 @@
-// `bulwark serve`: one process running one HTTP server, logging to the process logger.
+// `bulwark serve`: with WORKERS=1 one process runs the HTTP server and the management listener; with more,
+// this process is the primary (supervisor, management listener, embedded database) and forks the workers,
+// which run this same command and find themselves workers.
+import cluster from 'node:cluster'
 import type { Config } from '../platform/config/config.ts'
 import { createLogger } from '../platform/logging/logger.ts'
-import { startServer } from './http-server.ts'
 import { runProcess } from './process.ts'
 
 export interface ServeOptions {
@@ -13,11 +15,37 @@ export interface ServeOptions {
 }
 
 export async function serve(config: Readonly<Config>, options: ServeOptions): Promise<void> {
-  const processLogger = createLogger(config.log)
+  // The primary logged the warnings and notices already.
+  // Each role imports only what it runs: the primary never loads the app (nor mathjs), a worker never the
+  // supervisor.
+  if (cluster.isWorker) {
+    const { runWorker } = await import('./worker.ts')
+    return runWorker(config, { version: options.version })
+  }
+  const processLogger = createLogger(
+    config.log,
+    undefined,
+    config.workers.count > 1 ? { worker: 'primary' } : {},
+  )
   const { logger } = processLogger
   for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
   for (const notice of options.notices ?? []) logger.info(notice)
-  await runProcess(processLogger, (controls) =>
-    startServer(config, { logger, version: options.version, controls }),
-  )
+  if (config.workers.count > 1) {
+    const { runPrimary } = await import('./primary.ts')
+    return runPrimary(config, processLogger, { version: options.version })
+  }
+  const [{ startServer }, { startAdmin }, { singleProcessSource }] = await Promise.all([
+    import('./http-server.ts'),
+    import('./admin-server.ts'),
+    import('./single-process.ts'),
+  ])
+  await runProcess(processLogger, async (controls) => {
+    const server = await startServer(config, { logger, version: options.version, controls })
+    const admin = await startAdmin(config, {
+      log: logger,
+      version: options.version,
+      source: singleProcessSource(server),
+    })
+    server.resources.add('management listener', () => admin.close())
+  })
 }

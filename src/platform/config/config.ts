@@ -1,5 +1,6 @@
 // The typed, frozen configuration every part of Bulwark receives a slice of; each slice is declared, with
 // its variables, in the group that builds it (groups/*.ts).
+import type { AdminConfig } from './groups/admin.ts'
 import type { AuthConfig } from './groups/auth.ts'
 import type { DatabaseConfig } from './groups/database.ts'
 import type { DocsConfig } from './groups/docs.ts'
@@ -8,8 +9,10 @@ import type { LogConfig } from './groups/logging.ts'
 import type { MathLimits } from './groups/math.ts'
 import type { SecurityConfig } from './groups/security.ts'
 import type { ServerConfig } from './groups/server.ts'
+import type { WorkersConfig } from './groups/workers.ts'
 import type { NodeEnv } from './variable.ts'
 
+export type { AdminConfig } from './groups/admin.ts'
 export type { AuthConfig } from './groups/auth.ts'
 export type { DatabaseConfig } from './groups/database.ts'
 export type { DocsConfig } from './groups/docs.ts'
@@ -18,6 +21,7 @@ export type { LogConfig, LogLevel } from './groups/logging.ts'
 export type { MathLimits } from './groups/math.ts'
 export type { SecurityConfig } from './groups/security.ts'
 export type { ServerConfig } from './groups/server.ts'
+export type { WorkersConfig } from './groups/workers.ts'
 
 export interface Config {
   env: NodeEnv
@@ -28,5 +32,7 @@ export interface Config {
   log: LogConfig
   math: MathLimits
   lifecycle: LifecycleConfig
+  workers: WorkersConfig
+  admin: AdminConfig
   docs: DocsConfig
 }

@@ -3,6 +3,7 @@
 // `.env.example` is generated from this composition (and a test fails when the two drift apart).
 import type { Config } from './config.ts'
 import type { ConfigGroup } from './group.ts'
+import { adminGroup } from './groups/admin.ts'
 import { authGroup } from './groups/auth.ts'
 import { databaseGroup } from './groups/database.ts'
 import { docsGroup } from './groups/docs.ts'
@@ -12,6 +13,7 @@ import { loggingGroup } from './groups/logging.ts'
 import { mathGroup } from './groups/math.ts'
 import { securityGroup } from './groups/security.ts'
 import { serverGroup } from './groups/server.ts'
+import { workersGroup } from './groups/workers.ts'
 import { CONFIG_SECTIONS, type ConfigSection, type VariableSpec } from './variable.ts'
 
 export { CONFIG_SECTIONS, defaultOf, NODE_ENVS, type NodeEnv, type VariableSpec } from './variable.ts'
@@ -29,6 +31,8 @@ export const CONFIG_GROUPS = {
   log: loggingGroup,
   math: mathGroup,
   lifecycle: lifecycleGroup,
+  workers: workersGroup,
+  admin: adminGroup,
   docs: docsGroup,
 } as const satisfies { readonly [Key in keyof Config]: ConfigGroup<Config[Key]> }
 

@@ -13,6 +13,8 @@ export const CONFIG_SECTIONS = [
   'logging',
   'limits',
   'lifecycle',
+  'workers',
+  'admin',
   'docs',
 ] as const
 export type ConfigSection = (typeof CONFIG_SECTIONS)[number]

@@ -7,8 +7,18 @@ import { HealthLiveSchema, HealthReadySchema } from './schemas.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
-    health: { addCheck(check: HealthCheck): void }
+    health: {
+      addCheck(check: HealthCheck): void
+      /** What /health/ready answers: the lifecycle phase, then every check (cached for cacheMs). */
+      readiness(): Promise<Readiness>
+    }
   }
+}
+
+export interface Readiness {
+  ready: boolean
+  status: string
+  checks: Record<string, unknown>
 }
 
 export interface HealthOptions extends CheckRunnerOptions {
@@ -25,7 +35,12 @@ async function health(app: FastifyInstance, options: HealthOptions) {
     },
   })
   const { lifecycle } = options
-  app.decorate('health', { addCheck: (check: HealthCheck) => checks.add(check) })
+  const readiness = async (): Promise<Readiness> => {
+    if (lifecycle.phase !== 'ready') return { ready: false, status: lifecycle.phase, checks: {} }
+    const report = await checks.run()
+    return { ready: report.ok, status: report.ok ? 'ready' : 'unavailable', checks: report.checks }
+  }
+  app.decorate('health', { addCheck: (check: HealthCheck) => checks.add(check), readiness })
 
   // Liveness: the event loop answers. No dependency is called, so a database outage never restarts pods.
   app.get(
@@ -54,13 +69,9 @@ async function health(app: FastifyInstance, options: HealthOptions) {
       },
     },
     async (_request, reply) => {
-      if (lifecycle.phase !== 'ready') {
-        return reply.code(503).header('retry-after', '5').send({ status: lifecycle.phase, checks: {} })
-      }
-      const report = await checks.run()
-      return reply
-        .code(report.ok ? 200 : 503)
-        .send({ status: report.ok ? 'ready' : 'unavailable', checks: report.checks })
+      const { ready, status, checks: results } = await readiness()
+      if (lifecycle.phase !== 'ready') reply.header('retry-after', '5')
+      return reply.code(ready ? 200 : 503).send({ status, checks: results })
     },
   )
 }

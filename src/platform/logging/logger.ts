@@ -54,11 +54,18 @@ export interface ProcessLogger {
   flush: () => Promise<void>
 }
 
-/** Creates the logger; `destination` defaults to stdout (tests pass a stream to read the lines). */
-export function createLogger(config: LogConfig, destination?: NodeJS.WritableStream): ProcessLogger {
+/**
+ * Creates the logger; `destination` defaults to stdout (tests pass a stream to read the lines), and
+ * `fields` are added to every line (a worker's slot, so the workers of one server can be told apart).
+ */
+export function createLogger(
+  config: LogConfig,
+  destination?: NodeJS.WritableStream,
+  fields: Readonly<Record<string, unknown>> = {},
+): ProcessLogger {
   const options: pino.LoggerOptions = {
     level: config.level,
-    base: { pid: process.pid },
+    base: { pid: process.pid, ...fields },
     timestamp: pino.stdTimeFunctions.isoTime,
     messageKey: 'message',
     errorKey: 'error',

@@ -1,0 +1,61 @@
+// The embedded database of a server with workers: the primary opens PGlite (taking DATA_DIR's lock),
+// prepares it (migrations) before any worker starts, and serves it on a private Unix socket; each worker
+// reaches it through the same pg pool as PostgreSQL. Two processes never open one DATA_DIR.
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../platform/config/config.ts'
+import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
+import { createDatabase } from '../platform/db/database.ts'
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
+import { planServedConnections, servePglite } from '../platform/db/pglite-server.ts'
+import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
+import type { CloseRegistry } from '../platform/lifecycle/close-registry.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
+import { MIGRATIONS } from '../db/migrations.ts'
+import { WORKER_ENV } from './fleet-messages.ts'
+import { FatalError } from './process.ts'
+
+/**
+ * Room for twice WORKERS (SIGTTIN, and a replacement that starts while the worker it replaces drains)
+ * before the served database refuses a connection.
+ */
+const SCALING_HEADROOM = 2
+
+export interface EmbeddedForWorkers {
+  /** Environment for every worker: where the served database is. */
+  workerEnv: Record<string, string>
+}
+
+/** Opens, prepares and serves the embedded database; each step's close is added to `resources`. */
+export async function openEmbeddedForWorkers(
+  config: Readonly<Config>,
+  log: FastifyBaseLogger,
+  resources: CloseRegistry,
+): Promise<EmbeddedForWorkers> {
+  let database
+  try {
+    database = createDatabase(config.db, log)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
+    throw new FatalError('cannot open the embedded database', 1, { cause: error })
+  }
+  resources.add('database', () => database.close())
+  await prepareDatabase(config.db, database, MIGRATIONS, log).catch((error: unknown) => {
+    throw error instanceof StartupRefusal
+      ? new FatalError(error.message, CONFIG_EXIT_CODE)
+      : new FatalError('cannot prepare the embedded database', 1, { cause: error })
+  })
+  const plan = planServedConnections({
+    workers: config.workers.count * SCALING_HEADROOM,
+    poolMax: config.db.poolMax,
+  })
+  const served = await servePglite(database, {
+    dataDir: config.db.dataDir,
+    maxConnections: plan.maxConnections,
+    transactionIdleTimeoutMs: config.db.statementTimeoutMs * 2,
+    log,
+  })
+  // Closed before the database (registered after it): the workers have exited by then.
+  resources.add('served database', () => served.close())
+  log.info({ max_connections: plan.maxConnections }, 'embedded database served to the workers')
+  return { workerEnv: { [WORKER_ENV.servedDatabase]: served.url } }
+}

@@ -1,0 +1,186 @@
+// The primary of a server with several workers: owns the embedded database (served to the workers over a
+// private socket), runs the supervisor and the management listener, and turns signals into fleet
+// operations: TERM/INT stop gracefully, HUP reloads one worker at a time, TTIN/TTOU add or remove one.
+import { createServer, type AddressInfo } from 'node:net'
+import type { FastifyBaseLogger } from 'fastify'
+import type { Config } from '../platform/config/config.ts'
+import { CONFIG_EXIT_CODE, loadConfig } from '../platform/config/loader.ts'
+import { readEnvironment } from '../platform/config/environment.ts'
+import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
+import type { ProcessLogger } from '../platform/logging/logger.ts'
+import { createMetricsRegistry } from '../platform/metrics/registry.ts'
+import { createFleetMetrics } from '../platform/metrics/fleet.ts'
+import type { AdminSource } from './admin.ts'
+import { startAdmin } from './admin-server.ts'
+import { openEmbeddedForWorkers } from './embedded-database.ts'
+import { FatalError, runProcess } from './process.ts'
+import { createSupervisor, type Supervisor } from './supervisor.ts'
+import { createSupervisorMetrics } from './supervisor-metrics.ts'
+
+/** How long a scrape or a health question waits for the workers' answers. */
+const SCRAPE_TIMEOUT_MS = 2000
+const HEALTH_TIMEOUT_MS = 2000
+
+/** Settings a reload cannot change in a running primary: they need a restart. */
+const RESTART_ONLY: readonly [string, (config: Readonly<Config>) => unknown][] = [
+  ['HOST/PORT', (config) => `${config.server.host}:${config.server.port}`],
+  ['ADMIN_HOST/ADMIN_PORT/ADMIN_TOKEN', (config) => JSON.stringify(config.admin)],
+  ['DATA_DIR', (config) => config.db.dataDir],
+  ['DATABASE_URL (embedded or not)', (config) => config.db.url === undefined],
+]
+
+export interface PrimaryOptions {
+  version: string
+}
+
+export async function runPrimary(
+  config: Readonly<Config>,
+  processLogger: ProcessLogger,
+  options: PrimaryOptions,
+): Promise<void> {
+  const { logger } = processLogger
+  await runProcess(processLogger, async (controls) => {
+    const resources = createCloseRegistry({ log: logger })
+    const workerEnv: Record<string, string> = {}
+    // Every worker must sign and verify with one key: a generated development secret is handed down.
+    if (config.security.secretKeyGenerated) workerEnv.SECRET_KEY = config.security.secretKey
+    // PORT=0: the primary picks the port, so that every worker, including one started after all of them
+    // died (when the cluster closes the shared listener), listens on the same one.
+    if (config.server.port === 0) workerEnv.PORT = String(await freePort(config.server.host))
+    if (config.db.url === undefined) {
+      const embedded = await openEmbeddedForWorkers(config, logger, resources)
+      Object.assign(workerEnv, embedded.workerEnv)
+    }
+
+    const registry = createMetricsRegistry({ processMetrics: true })
+    const fleetMetrics = createFleetMetrics()
+    let started = false
+    let draining = false
+    const supervisorEvents = createSupervisorMetrics(registry, () => fleet)
+    const fleet: Supervisor = createSupervisor({
+      workers: config.workers,
+      lifecycle: config.lifecycle,
+      log: logger,
+      workerEnv,
+      events: supervisorEvents,
+      fatalStartExitCodes: new Set([CONFIG_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE, DATA_DIR_LOCKED_EXIT_CODE]),
+      giveUp(message, exitCode) {
+        // A worker's start-up refusal during the first start ends the server with its code; later a
+        // crash loop ends it with 1. Either way the workers are stopped first.
+        const code = started ? 1 : exitCode
+        void fleet.stop(0).finally(() => controls.fail(new FatalError(message, code)))
+      },
+    })
+    fleet.onMetrics({
+      final: (id, snapshot) => fleetMetrics.update(String(id), snapshot as never),
+      gone: (id) => fleetMetrics.retire(String(id)),
+    })
+
+    const source: AdminSource = {
+      async metrics() {
+        const { answers, missed } = await fleet.ask(
+          { type: 'scrape', id: nextQuestion() },
+          'metrics',
+          SCRAPE_TIMEOUT_MS,
+        )
+        for (const [id, answer] of answers) fleetMetrics.update(String(id), answer.snapshot as never)
+        return fleetMetrics.render({
+          primary: await registry.getMetricsAsJSON(),
+          missedScrape: missed.length,
+        })
+      },
+      live: () => true,
+      async readiness() {
+        const required = Math.ceil((fleet.target * config.workers.readyPercent) / 100)
+        const detail = { ready_workers: fleet.readyCount, workers: fleet.target, required, draining }
+        return { ready: !draining && fleet.readyCount >= required, detail }
+      },
+      async health() {
+        const { answers, missed } = await fleet.ask(
+          { type: 'health', id: nextQuestion() },
+          'health',
+          HEALTH_TIMEOUT_MS,
+        )
+        const readiness = await source.readiness()
+        const workers = fleet.view().map((view) => {
+          const answer = answers.get(view.id)
+          return {
+            ...view,
+            ready: answer?.ready ?? false,
+            health: answer?.report ?? (missed.includes(view.slot) ? 'no answer' : undefined),
+          }
+        })
+        return {
+          ok: readiness.ready,
+          status: readiness.ready ? 'ready' : draining ? 'draining' : 'unavailable',
+          ...readiness.detail,
+          workers,
+        }
+      },
+      workers: () => fleet.view(),
+    }
+    const admin = await startAdmin(config, { log: logger, version: options.version, source })
+    resources.add('management listener', () => admin.close())
+
+    try {
+      await fleet.start()
+    } catch (error) {
+      // giveUp already ends the process when a worker refused to start; any other failure ends it here.
+      await fleet.stop(0)
+      throw new FatalError('workers could not start', 1, { cause: error })
+    }
+    started = true
+    logger.info({ workers: fleet.target, admin: admin.url }, 'workers ready')
+
+    controls.handleSignals(async () => {
+      draining = true
+      await fleet.stop(config.lifecycle.drainDelayMs)
+      await resources.closeAll()
+    })
+    process.on('SIGHUP', () => reload(config, fleet, logger, (outcome) => supervisorEvents.reloaded(outcome)))
+    process.on('SIGTTIN', () => fleet.scale(1))
+    process.on('SIGTTOU', () => fleet.scale(-1))
+  })
+}
+
+/** A port nothing listens on now, on `host`. */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer()
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject)
+    probe.listen(0, host, resolve)
+  })
+  const { port } = probe.address() as AddressInfo
+  await new Promise((resolve) => probe.close(resolve))
+  return port
+}
+
+let question = 0
+function nextQuestion(): number {
+  question += 1
+  return question
+}
+
+/** SIGHUP: re-reads the configuration; a configuration that fails its check keeps the running workers. */
+function reload(
+  running: Readonly<Config>,
+  fleet: Supervisor,
+  log: FastifyBaseLogger,
+  reloaded: (outcome: 'refused') => void,
+): void {
+  const result = loadConfig(readEnvironment(process.env, process.cwd()))
+  if (!result.ok) {
+    reloaded('refused')
+    log.error(
+      { problems: result.problems },
+      `reload refused: the configuration has ${result.problems.length} problem(s); the running workers keep the old one`,
+    )
+    return
+  }
+  for (const [name, read] of RESTART_ONLY) {
+    if (read(result.config) !== read(running))
+      log.warn({ setting: name }, `reload: ${name} changed and needs a restart to apply`)
+  }
+  void fleet.reload(result.config.workers)
+}

@@ -1,0 +1,29 @@
+// What the management listener reports with WORKERS=1: this one process is the only worker, its app's
+// registry is the whole of /metrics, and its readiness is the server's.
+import type { AdminSource } from './admin.ts'
+import type { RunningServer } from './http-server.ts'
+
+export function singleProcessSource(server: RunningServer): AdminSource {
+  const started = performance.now()
+  const self = () => ({
+    slot: 1,
+    pid: process.pid,
+    state: server.phase(),
+    uptime_s: Math.round((performance.now() - started) / 1000),
+    requests: server.requestsServed(),
+    rss_bytes: process.memoryUsage.rss(),
+  })
+  return {
+    metrics: () => server.metricsText(),
+    live: () => server.phase() !== 'stopped',
+    async readiness() {
+      const { ready, status } = await server.readiness()
+      return { ready, detail: { status, ready_workers: ready ? 1 : 0, workers: 1, required: 1 } }
+    },
+    async health() {
+      const { ready, status, checks } = await server.readiness()
+      return { ok: ready, status, workers: [{ ...self(), ready, health: { status, checks } }] }
+    },
+    workers: () => [self()],
+  }
+}

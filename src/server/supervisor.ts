@@ -1,0 +1,503 @@
+// The supervisor: keeps WORKERS workers serving on the shared port. It replaces a worker that dies (with
+// backoff, and gives up on a crash loop), kills one whose event loop stops answering heartbeats, recycles
+// one past its request, memory or age limit by surge (the replacement is ready before the old one drains),
+// reloads every worker one at a time, and adds or removes one on demand. Every event is one log line and a
+// count in `events`.
+import cluster, { type Worker } from 'node:cluster'
+import type { FastifyBaseLogger } from 'fastify'
+import type { LifecycleConfig, WorkersConfig } from '../platform/config/config.ts'
+import { SHUTDOWN_CLOSE_MARGIN_MS } from '../platform/config/groups/lifecycle.ts'
+import { isFromWorker, WORKER_ENV, type FromWorker, type ToWorker } from './fleet-messages.ts'
+
+/** Failures (crashes, failed starts, heartbeat kills) this many within CRASH_LOOP_WINDOW_MS stop the server. */
+export const CRASH_LOOP_FAILURES = 5
+export const CRASH_LOOP_WINDOW_MS = 60_000
+/** Backoff before restarting a slot whose worker died before it was ready: doubles up to the maximum. */
+const START_BACKOFF_FIRST_MS = 250
+const START_BACKOFF_MAX_MS = 16_000
+/** How long a failed replacement (surge) waits before the same worker is recycled again. */
+const SURGE_RETRY_MS = 10_000
+
+/** Why a worker left: the label of the exits counter and the `reason` of the log line. */
+export type ExitReason =
+  | 'recycled_requests'
+  | 'recycled_rss'
+  | 'recycled_age'
+  | 'reload'
+  | 'scale_down'
+  | 'shutdown'
+  | 'crashed'
+  | 'start_failed'
+  | 'heartbeat'
+
+export type WorkerState = 'starting' | 'ready' | 'stopping'
+
+/** What the supervisor knows of one worker, for /status and /health. */
+export interface WorkerView {
+  slot: number
+  id: number
+  pid: number | undefined
+  state: WorkerState
+  uptime_s: number
+  requests: number
+  rss_bytes: number
+  event_loop_lag_ms: number
+  last_heartbeat_ms_ago: number
+}
+
+export interface SupervisorEvents {
+  started(slot: number): void
+  ready(slot: number, startMs: number): void
+  exited(slot: number, reason: ExitReason): void
+  reloaded(outcome: 'finished' | 'refused' | 'failed'): void
+}
+
+export interface MetricsListener {
+  final(workerId: number, snapshot: unknown): void
+  gone(workerId: number): void
+}
+
+export interface SupervisorOptions {
+  workers: WorkersConfig
+  lifecycle: LifecycleConfig
+  log: FastifyBaseLogger
+  /** Extra environment for every worker (the served embedded database, a development secret). */
+  workerEnv: Record<string, string>
+  events: SupervisorEvents
+  /**
+   * Asked when a crash loop (exit code 1) or, during the first start, a worker's start-up refusal (its
+   * exit code) must end the server.
+   */
+  giveUp(message: string, exitCode: number): void
+  /** Exit codes a worker's start-up failure ends the server with (port unavailable, configuration). */
+  fatalStartExitCodes: ReadonlySet<number>
+}
+
+interface Member {
+  slot: number
+  worker: Worker
+  state: WorkerState
+  /** performance.now() at fork and at the last heartbeat. */
+  startedAt: number
+  lastHeartbeatAt: number
+  requests: number
+  rssBytes: number
+  lagMs: number
+  /** Requests after which it is recycled (WORKER_MAX_REQUESTS + its jitter); Infinity for never. */
+  recycleAfter: number
+  /** Set once the supervisor asked it to go; an exit without one is a crash. */
+  exitReason: ExitReason | undefined
+  /** A surge for it is under way, or may not start before this time. */
+  surging: boolean
+  surgeNotBefore: number
+  whenReady: PromiseWithResolvers<boolean>
+  whenExited: PromiseWithResolvers<undefined>
+  startTimer: NodeJS.Timeout | undefined
+}
+
+export interface Supervisor {
+  /** Forks the workers and resolves once they are all ready (rejects if one cannot start). */
+  start(): Promise<void>
+  /** Replaces every worker, one at a time, with settings `next` (the configuration re-read by SIGHUP). */
+  reload(next: WorkersConfig): Promise<void>
+  /** One worker more (SIGTTIN) or one fewer, never below one (SIGTTOU). */
+  scale(delta: 1 | -1): void
+  /** Stops every worker (each drains with `drainDelayMs`) and resolves once all have exited. */
+  stop(drainDelayMs: number): Promise<void>
+  /** Sends a message to every live worker and collects one answer of `type` with the same id from each. */
+  ask<Type extends 'metrics' | 'health'>(
+    question: Extract<ToWorker, { type: 'scrape' | 'health' }>,
+    answer: Type,
+    timeoutMs: number,
+  ): Promise<{ answers: Map<number, Extract<FromWorker, { type: Type }>>; missed: number[] }>
+  /** Called with a worker's last metrics before it exits, and once it is gone; by worker id (unique per fork). */
+  onMetrics(listener: MetricsListener): void
+  view(): WorkerView[]
+  /** Workers wanted now (WORKERS, moved by SIGTTIN/SIGTTOU). */
+  readonly target: number
+  readonly readyCount: number
+}
+
+export function createSupervisor(options: SupervisorOptions): Supervisor {
+  const { lifecycle, log, events } = options
+  let settings = options.workers
+  let target = settings.count
+  let stopping = false
+  /** Until the first start is complete, a worker's start-up refusal (port, configuration) is final. */
+  let firstStartDone = false
+  const members = new Map<number, Member>()
+  const failures: number[] = []
+  const startFailuresBySlot = new Map<number, number>()
+  let metricsListener: MetricsListener = {
+    final: () => undefined,
+    gone: () => undefined,
+  }
+  /** Surges, reloads and scaling run one at a time, so capacity only ever grows before it shrinks. */
+  let queue: Promise<unknown> = Promise.resolve()
+  const serially = <T>(step: () => Promise<T>) => {
+    const next = queue.then(step)
+    queue = next.catch(() => undefined)
+    return next
+  }
+  const answerListeners = new Set<(slot: number, message: FromWorker) => void>()
+
+  const heartbeatIntervalMs = Math.max(100, Math.min(1000, Math.floor(settings.heartbeatTimeoutMs / 5)))
+  let seq = 0
+  const heartbeat = setInterval(() => {
+    seq += 1
+    const now = performance.now()
+    for (const member of members.values()) {
+      if (member.state === 'starting') continue
+      const silentMs = now - member.lastHeartbeatAt
+      if (silentMs > settings.heartbeatTimeoutMs && member.exitReason === undefined) {
+        killUnresponsive(member, Math.round(silentMs))
+        continue
+      }
+      send(member, { type: 'ping', seq })
+      if (member.state === 'ready') checkLimits(member, now)
+    }
+  }, heartbeatIntervalMs)
+
+  function send(member: Member, message: ToWorker) {
+    if (member.worker.isConnected()) member.worker.send(message, () => undefined)
+  }
+
+  function nextSlot(): number {
+    for (let slot = 1; ; slot += 1) {
+      const taken = [...members.values()].some(
+        (member) => member.slot === slot && member.exitReason === undefined,
+      )
+      if (!taken) return slot
+    }
+  }
+
+  function fork(slot: number, extraEnv: Record<string, string> = {}): Member {
+    const worker = cluster.fork({ ...options.workerEnv, ...extraEnv, [WORKER_ENV.slot]: String(slot) })
+    const jitter =
+      settings.maxRequestsJitter > 0 ? Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : 0
+    const now = performance.now()
+    const member: Member = {
+      slot,
+      worker,
+      state: 'starting',
+      startedAt: now,
+      lastHeartbeatAt: now,
+      requests: 0,
+      rssBytes: 0,
+      lagMs: 0,
+      recycleAfter: settings.maxRequests > 0 ? settings.maxRequests + jitter : Infinity,
+      exitReason: undefined,
+      surging: false,
+      surgeNotBefore: 0,
+      whenReady: Promise.withResolvers<boolean>(),
+      whenExited: Promise.withResolvers<undefined>(),
+      startTimer: undefined,
+    }
+    members.set(worker.id, member)
+    events.started(slot)
+    log.info({ slot, worker_id: worker.id, pid: worker.process.pid }, 'worker started')
+    member.startTimer = setTimeout(() => {
+      if (member.state !== 'starting') return
+      log.error(
+        { slot, pid: worker.process.pid, start_timeout_ms: settings.startTimeoutMs },
+        'worker not ready within WORKER_START_TIMEOUT_MS: killing it',
+      )
+      member.exitReason = 'start_failed'
+      worker.process.kill('SIGKILL')
+    }, settings.startTimeoutMs)
+    worker.on('message', (message: unknown) => {
+      if (isFromWorker(message)) onMessage(member, message)
+    })
+    worker.on('exit', (code, signal) => onExit(member, code, signal))
+    // A worker whose IPC channel errors (it died mid-send) also exits; the exit handler does the rest.
+    worker.on('error', (error) => log.debug({ slot, error }, 'worker channel error'))
+    return member
+  }
+
+  function onMessage(member: Member, message: FromWorker) {
+    switch (message.type) {
+      case 'ready': {
+        clearTimeout(member.startTimer)
+        if (member.state !== 'starting') return
+        member.state = 'ready'
+        member.lastHeartbeatAt = performance.now()
+        startFailuresBySlot.delete(member.slot)
+        const startMs = Math.round(performance.now() - member.startedAt)
+        events.ready(member.slot, startMs)
+        log.info({ slot: member.slot, pid: member.worker.process.pid, start_ms: startMs }, 'worker ready')
+        member.whenReady.resolve(true)
+        return
+      }
+      case 'heartbeat':
+        member.lastHeartbeatAt = performance.now()
+        member.requests = message.requests
+        member.rssBytes = message.rssBytes
+        member.lagMs = message.eventLoopLagMs
+        return
+      case 'stopped':
+        metricsListener.final(member.worker.id, message.snapshot)
+        return
+      case 'metrics':
+      case 'health':
+        for (const listener of answerListeners) listener(member.worker.id, message)
+        return
+    }
+  }
+
+  function onExit(member: Member, code: number | null, signal: string | null) {
+    clearTimeout(member.startTimer)
+    members.delete(member.worker.id)
+    metricsListener.gone(member.worker.id)
+    const wasReady = member.state !== 'starting'
+    const expected = member.exitReason
+    const fields = { slot: member.slot, pid: member.worker.process.pid, code, signal }
+    member.whenReady.resolve(false)
+    member.whenExited.resolve(undefined)
+    if (expected !== undefined && expected !== 'start_failed' && expected !== 'heartbeat') {
+      events.exited(member.slot, expected)
+      log.info({ ...fields, reason: expected }, 'worker exited')
+      return
+    }
+    const reason: ExitReason = expected ?? (wasReady ? 'crashed' : 'start_failed')
+    events.exited(member.slot, reason)
+    if (reason !== 'heartbeat')
+      log.error({ ...fields, reason }, wasReady ? 'worker crashed' : 'worker failed to start')
+    if (stopping) return
+    if (!firstStartDone && !wasReady && code !== null && options.fatalStartExitCodes.has(code)) {
+      options.giveUp(`a worker could not start (exit ${code}, logged above); stopping`, code)
+      return
+    }
+    const now = performance.now()
+    failures.push(now)
+    while (failures.length > 0 && now - (failures[0] ?? now) > CRASH_LOOP_WINDOW_MS) failures.shift()
+    if (failures.length >= CRASH_LOOP_FAILURES) {
+      options.giveUp(
+        `crash loop: ${failures.length} worker failures within ${CRASH_LOOP_WINDOW_MS / 1000} s; stopping instead of restarting again`,
+        1,
+      )
+      return
+    }
+    replaceAfterFailure(member.slot, wasReady)
+  }
+
+  function replaceAfterFailure(slot: number, wasReady: boolean) {
+    // A worker that served for a while is replaced at once; one that keeps dying at start waits longer each time.
+    const attempts = wasReady ? 0 : (startFailuresBySlot.get(slot) ?? 0) + 1
+    startFailuresBySlot.set(slot, attempts)
+    const delayMs =
+      attempts === 0 ? 0 : Math.min(START_BACKOFF_FIRST_MS * 2 ** (attempts - 1), START_BACKOFF_MAX_MS)
+    if (delayMs > 0) log.warn({ slot, retry_in_ms: delayMs, attempts }, 'restarting worker after backoff')
+    setTimeout(() => {
+      if (!stopping && liveCount() < target) fork(slot)
+    }, delayMs).unref()
+  }
+
+  function killUnresponsive(member: Member, silentMs: number) {
+    member.exitReason = 'heartbeat'
+    log.error(
+      {
+        slot: member.slot,
+        pid: member.worker.process.pid,
+        silent_ms: silentMs,
+        heartbeat_timeout_ms: settings.heartbeatTimeoutMs,
+        fired: 'heartbeat',
+      },
+      'worker killed: its event loop did not answer heartbeats within WORKER_HEARTBEAT_TIMEOUT_MS (not a request timeout)',
+    )
+    member.worker.process.kill('SIGKILL')
+  }
+
+  function checkLimits(member: Member, now: number) {
+    if (member.surging || now < member.surgeNotBefore || stopping) return
+    let reason: ExitReason | undefined
+    let detail: Record<string, number> = {}
+    if (member.requests >= member.recycleAfter) {
+      reason = 'recycled_requests'
+      detail = { requests: member.requests, limit: member.recycleAfter }
+    } else if (settings.maxRssMb > 0 && member.rssBytes > settings.maxRssMb * 1024 * 1024) {
+      reason = 'recycled_rss'
+      detail = { rss_mb: Math.round(member.rssBytes / 1048576), limit_mb: settings.maxRssMb }
+    } else if (settings.maxAgeS > 0 && now - member.startedAt > settings.maxAgeS * 1000) {
+      reason = 'recycled_age'
+      detail = { age_s: Math.round((now - member.startedAt) / 1000), limit_s: settings.maxAgeS }
+    }
+    if (reason === undefined) return
+    member.surging = true
+    log.info({ slot: member.slot, pid: member.worker.process.pid, reason, ...detail }, 'recycling worker')
+    void serially(() => surge(member, reason))
+  }
+
+  /** Starts a replacement for `old`, waits until it is ready, and only then stops `old`. */
+  async function surge(old: Member, reason: ExitReason): Promise<boolean> {
+    if (stopping || old.exitReason !== undefined || !members.has(old.worker.id)) return false
+    const replacement = fork(old.slot)
+    const ready = await replacement.whenReady.promise
+    if (!ready) {
+      old.surging = false
+      old.surgeNotBefore = performance.now() + SURGE_RETRY_MS
+      log.warn({ slot: old.slot, reason }, 'replacement did not start; the old worker keeps serving')
+      return false
+    }
+    await stopMember(old, reason, 0)
+    return true
+  }
+
+  /** Asks a worker to drain and exit; SIGKILL if it has not within the shutdown timings. */
+  async function stopMember(member: Member, reason: ExitReason, drainDelayMs: number): Promise<void> {
+    if (member.exitReason === undefined) member.exitReason = reason
+    member.state = 'stopping'
+    send(member, { type: 'stop', reason, drainDelayMs })
+    const deadlineMs = drainDelayMs + lifecycle.shutdownTimeoutMs + SHUTDOWN_CLOSE_MARGIN_MS
+    const killer = setTimeout(() => {
+      log.warn(
+        { slot: member.slot, pid: member.worker.process.pid, deadline_ms: deadlineMs },
+        'worker did not stop in time: killing it',
+      )
+      member.worker.process.kill('SIGKILL')
+    }, deadlineMs)
+    await member.whenExited.promise
+    clearTimeout(killer)
+  }
+
+  function liveCount(): number {
+    return [...members.values()].filter((member) => member.exitReason === undefined).length
+  }
+
+  function live(): Member[] {
+    return [...members.values()].filter((member) => member.exitReason === undefined)
+  }
+
+  return {
+    async start() {
+      const started = Array.from({ length: target }, (_, index) =>
+        fork(index + 1, index === 0 ? { [WORKER_ENV.offerFirstKey]: '1' } : {}),
+      )
+      const ready = await Promise.all(started.map((member) => member.whenReady.promise))
+      if (ready.includes(false)) throw new Error('a worker exited before it was ready')
+      firstStartDone = true
+    },
+
+    reload(next) {
+      return serially(async () => {
+        const began = performance.now()
+        const previous = live()
+        settings = next
+        target = next.count
+        log.info({ workers: previous.length, target }, 'reload begun')
+        let replaced = 0
+        for (const member of previous) {
+          if (stopping) break
+          if (await surge(member, 'reload')) replaced += 1
+        }
+        // WORKERS may have changed in the configuration.
+        while (!stopping && liveCount() < target) {
+          const member = fork(nextSlot())
+          await member.whenReady.promise
+        }
+        for (const member of live()
+          .toReversed()
+          .slice(0, Math.max(0, liveCount() - target))) {
+          await stopMember(member, 'scale_down', 0)
+        }
+        const outcome = replaced === previous.length ? 'finished' : 'failed'
+        events.reloaded(outcome)
+        const fields = {
+          replaced,
+          of: previous.length,
+          workers: liveCount(),
+          duration_ms: Math.round(performance.now() - began),
+        }
+        if (outcome === 'finished') log.info(fields, 'reload finished')
+        else log.error(fields, 'reload failed: some workers were not replaced and keep the old configuration')
+      })
+    },
+
+    scale(delta) {
+      void serially(async () => {
+        if (stopping) return
+        if (delta === 1) {
+          target += 1
+          log.info({ target }, 'adding a worker')
+          await fork(nextSlot()).whenReady.promise
+          return
+        }
+        if (target <= 1) {
+          log.warn({ target }, 'not removing the last worker')
+          return
+        }
+        target -= 1
+        const newest = live().at(-1)
+        log.info({ target }, 'removing a worker')
+        if (newest !== undefined) await stopMember(newest, 'scale_down', 0)
+      })
+    },
+
+    async stop(drainDelayMs) {
+      stopping = true
+      clearInterval(heartbeat)
+      await Promise.all([...members.values()].map((member) => stopMember(member, 'shutdown', drainDelayMs)))
+    },
+
+    ask(question, answer, timeoutMs) {
+      const expected = new Map(
+        live()
+          .filter((member) => member.state === 'ready')
+          .map((member) => [member.worker.id, member]),
+      )
+      const answers = new Map<number, Extract<FromWorker, { type: typeof answer }>>()
+      return new Promise((resolve) => {
+        const finish = () => {
+          clearTimeout(timer)
+          answerListeners.delete(listener)
+          const missed = [...expected.values()]
+            .filter((member) => !answers.has(member.worker.id))
+            .map((member) => member.slot)
+          resolve({ answers, missed })
+        }
+        const listener = (id: number, message: FromWorker) => {
+          if (
+            message.type !== answer ||
+            !('id' in message) ||
+            message.id !== question.id ||
+            !expected.has(id)
+          )
+            return
+          answers.set(id, message as Extract<FromWorker, { type: typeof answer }>)
+          if (answers.size === expected.size) finish()
+        }
+        const timer = setTimeout(finish, timeoutMs)
+        answerListeners.add(listener)
+        if (expected.size === 0) finish()
+        for (const member of expected.values()) send(member, question)
+      })
+    },
+
+    onMetrics(listener) {
+      metricsListener = listener
+    },
+
+    view() {
+      const now = performance.now()
+      return [...members.values()]
+        .toSorted((a, b) => a.slot - b.slot)
+        .map((member) => ({
+          slot: member.slot,
+          id: member.worker.id,
+          pid: member.worker.process.pid,
+          state: member.state,
+          uptime_s: Math.round((now - member.startedAt) / 1000),
+          requests: member.requests,
+          rss_bytes: member.rssBytes,
+          event_loop_lag_ms: member.lagMs,
+          last_heartbeat_ms_ago: Math.round(now - member.lastHeartbeatAt),
+        }))
+    },
+
+    get target() {
+      return target
+    },
+    get readyCount() {
+      return live().filter((member) => member.state === 'ready').length
+    },
+  }
+}
