@@ -15,6 +15,12 @@ export const CRASH_LOOP_WINDOW_MS = 60_000
 /** Backoff before restarting a slot whose worker died before it was ready: doubles up to the maximum. */
 const START_BACKOFF_FIRST_MS = 250
 const START_BACKOFF_MAX_MS = 16_000
+/**
+ * V8's young generation grows to 128 MB per process by default under this server's allocation pattern; 16 MB
+ * semi-spaces keep a worker's RSS under 150 MB after load (docs/BENCHMARKS.md, Memory). A flag given to the
+ * primary (node --max-semi-space-size=N, or NODE_OPTIONS) wins.
+ */
+const WORKER_SEMI_SPACE_FLAG = '--max-semi-space-size=16'
 /** How long a failed replacement (surge) waits before the same worker is recycled again. */
 const SURGE_RETRY_MS = 10_000
 
@@ -141,6 +147,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
   const answerListeners = new Set<(slot: number, message: FromWorker) => void>()
 
+  const execArgv = process.execArgv.some((flag) => flag.startsWith('--max-semi-space-size'))
+    ? process.execArgv
+    : [...process.execArgv, WORKER_SEMI_SPACE_FLAG]
+  cluster.setupPrimary({ execArgv })
   const heartbeatIntervalMs = Math.max(100, Math.min(1000, Math.floor(settings.heartbeatTimeoutMs / 5)))
   let seq = 0
   const heartbeat = setInterval(() => {
