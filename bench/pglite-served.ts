@@ -44,6 +44,7 @@ function databaseConfig(dataDir: string): DatabaseConfig {
     sslCaFile: undefined,
     migrateOnStart: false,
     expectedInstances: 1,
+    poolsPerInstance: 1,
     budgetPolicy: 'warn',
   }
 }

@@ -23,6 +23,8 @@ const SCALING_HEADROOM = 2
 export interface EmbeddedForWorkers {
   /** Environment for every worker: where the served database is. */
   workerEnv: Record<string, string>
+  /** Records where the server answers in DATA_DIR's lock, for the CLI's "ask the running server" hint. */
+  setUrl(url: string): void
 }
 
 /** Opens, prepares and serves the embedded database; each step's close is added to `resources`. */
@@ -57,5 +59,8 @@ export async function openEmbeddedForWorkers(
   // Closed before the database (registered after it): the workers have exited by then.
   resources.add('served database', () => served.close())
   log.info({ max_connections: plan.maxConnections }, 'embedded database served to the workers')
-  return { workerEnv: { [WORKER_ENV.servedDatabase]: served.url } }
+  return {
+    workerEnv: { [WORKER_ENV.servedDatabase]: served.url },
+    setUrl: (url) => database.dataDirLock?.setUrl(url),
+  }
 }

@@ -61,11 +61,13 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   const { logger, controls } = options
   const lifecycle = createLifecycle()
   const resources = createCloseRegistry({ log: logger })
+  // Every worker of this instance has a pool of its own: the connection budget counts them all.
+  const dbConfig = { ...config.db, poolsPerInstance: config.workers.count }
   const database = openDatabaseOrFail(config, logger, options.servedDatabaseUrl)
   resources.add('database', () => database.close())
   // The embedded database is local: prepared before listening, and a failure here is final.
   if (database.backend === 'pglite') {
-    await prepareDatabase(config.db, database, MIGRATIONS, logger).catch((error: unknown) => {
+    await prepareDatabase(dbConfig, database, MIGRATIONS, logger).catch((error: unknown) => {
       throw error instanceof StartupRefusal
         ? new FatalError(error.message, CONFIG_EXIT_CODE)
         : new FatalError('cannot prepare the embedded database', 1, { cause: error })
@@ -138,7 +140,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
     if (offerFirstKey) await firstKey()
     return running
   }
-  const preparation = prepareInBackground(config.db, database, MIGRATIONS, logger)
+  const preparation = prepareInBackground(dbConfig, database, MIGRATIONS, logger)
   // Stopped before the database closes (registered after it, so closed before it).
   resources.add('database preparation', () => preparation.stop())
   preparation.ready.then(offerFirstKey ? firstKey : undefined, (error: unknown) => {

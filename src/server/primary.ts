@@ -9,6 +9,7 @@ import { readEnvironment } from '../platform/config/environment.ts'
 import { createCloseRegistry } from '../platform/lifecycle/close-registry.ts'
 import { DATA_DIR_LOCKED_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
 import type { ProcessLogger } from '../platform/logging/logger.ts'
+import { localBaseUrl } from '../platform/http/local-url.ts'
 import { createMetricsRegistry } from '../platform/metrics/registry.ts'
 import { createFleetMetrics } from '../platform/metrics/fleet.ts'
 import type { AdminSource } from './admin.ts'
@@ -48,10 +49,9 @@ export async function runPrimary(
     // PORT=0: the primary picks the port, so that every worker, including one started after all of them
     // died (when the cluster closes the shared listener), listens on the same one.
     if (config.server.port === 0) workerEnv.PORT = String(await freePort(config.server.host))
-    if (config.db.url === undefined) {
-      const embedded = await openEmbeddedForWorkers(config, logger, resources)
-      Object.assign(workerEnv, embedded.workerEnv)
-    }
+    const embedded =
+      config.db.url === undefined ? await openEmbeddedForWorkers(config, logger, resources) : undefined
+    Object.assign(workerEnv, embedded?.workerEnv)
 
     const registry = createMetricsRegistry({ processMetrics: true })
     const fleetMetrics = createFleetMetrics()
@@ -131,7 +131,9 @@ export async function runPrimary(
       throw new FatalError('workers could not start', 1, { cause: error })
     }
     started = true
-    logger.info({ workers: fleet.target, admin: admin.url }, 'workers ready')
+    const url = localBaseUrl(config.server.host, Number(workerEnv.PORT ?? config.server.port))
+    embedded?.setUrl(url)
+    logger.info({ workers: fleet.target, url, admin: admin.url }, 'workers ready')
 
     controls.handleSignals(async () => {
       draining = true

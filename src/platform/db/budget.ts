@@ -5,17 +5,19 @@ import type { AnyDatabase } from './database.ts'
 export interface BudgetInput {
   poolMax: number
   expectedInstances: number
+  /** Workers per instance, each with its own pool. */
+  workers: number
   maxConnections: number
   reservedConnections: number
 }
 
 /** A problem sentence when the pools could ask for more connections than the server allows. */
 export function checkConnectionBudget(input: BudgetInput): string | undefined {
-  const wanted = input.poolMax * input.expectedInstances
+  const wanted = input.poolMax * input.workers * input.expectedInstances
   const available = input.maxConnections - input.reservedConnections
   if (wanted <= available) return undefined
   return (
-    `DB_POOL_MAX (${input.poolMax}) × EXPECTED_INSTANCES (${input.expectedInstances}) = ${wanted} connections, ` +
+    `DB_POOL_MAX (${input.poolMax}) × WORKERS (${input.workers}) × EXPECTED_INSTANCES (${input.expectedInstances}) = ${wanted} connections, ` +
     `but PostgreSQL allows ${available} (max_connections ${input.maxConnections} minus ${input.reservedConnections} reserved)`
   )
 }

@@ -60,6 +60,7 @@ async function checkBudget(
   const problem = checkConnectionBudget({
     poolMax: config.poolMax,
     expectedInstances: config.expectedInstances,
+    workers: config.poolsPerInstance,
     maxConnections: limits.maxConnections,
     reservedConnections: limits.reserved,
   })

@@ -47,7 +47,8 @@ describe('checkConnectionBudget', () => {
     assert.equal(
       checkConnectionBudget({
         poolMax: 10,
-        expectedInstances: 9,
+        workers: 3,
+        expectedInstances: 3,
         maxConnections: 100,
         reservedConnections: 3,
       }),
@@ -58,11 +59,12 @@ describe('checkConnectionBudget', () => {
   it('explains a budget that does not fit', () => {
     const problem = checkConnectionBudget({
       poolMax: 20,
-      expectedInstances: 6,
+      workers: 2,
+      expectedInstances: 3,
       maxConnections: 100,
       reservedConnections: 3,
     })
 
-    assert.match(problem ?? '', /= 120 connections, but PostgreSQL allows 97/)
+    assert.match(problem ?? '', /× WORKERS \(2\) × EXPECTED_INSTANCES \(3\) = 120 connections, but PostgreSQL allows 97/)
   })
 })

@@ -17,6 +17,8 @@ export interface DatabaseConfig {
   sslCaFile: string | undefined
   migrateOnStart: boolean
   expectedInstances: number
+  /** Processes with a pool of their own per instance: WORKERS, set by the server (1 for the CLI). */
+  poolsPerInstance: number
   /** What an over-budget connection pool does at start: refuse in production, warn elsewhere. */
   budgetPolicy: 'warn' | 'refuse'
 }
@@ -110,7 +112,7 @@ export const databaseGroup = defineGroup({
       min: 1,
       max: 10_000,
       default: '1',
-      doc: 'How many server processes (replicas × workers) share the database, for the connection budget check.',
+      doc: 'How many instances (replicas, each with WORKERS workers) share the database: the connection budget check counts DB_POOL_MAX × WORKERS × EXPECTED_INSTANCES.',
     },
   },
   build: (values, env): DatabaseConfig => ({
@@ -126,6 +128,7 @@ export const databaseGroup = defineGroup({
     sslCaFile: optional(values.DB_SSL_CA_FILE),
     migrateOnStart: values.MIGRATE_ON_START,
     expectedInstances: values.EXPECTED_INSTANCES,
+    poolsPerInstance: 1,
     budgetPolicy: env === 'production' ? 'refuse' : 'warn',
   }),
   checks({ db, server }) {
