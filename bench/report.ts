@@ -131,7 +131,7 @@ export function formatRatios(ratios: readonly Ratio[]): string {
     `${verdict(entry.meetsLatencyTarget)} (${milliseconds(entry.bulwarkP99Ms.median)} ms, ` +
       `rounds ${range(entry.bulwarkP99Ms, milliseconds)}; < ${P99_TARGET_MS})`,
   ])
-  const header = ['scenario', 'Bulwark / minimal Fastify', 'minimal Fastify / bare', 'throughput', 'p99']
+  const header = ['scenario', 'Bulwark W=1 / minimal Fastify', 'minimal Fastify / bare', 'throughput', 'p99']
   return table(header, lines, 1)
 }
 
