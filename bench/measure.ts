@@ -66,12 +66,23 @@ export function cpuSecondsBetween(start: Map<number, number>, end: Map<number, n
 
 /** Resident set size in MB (VmRSS) of the process tree rooted at pid. */
 export function readRssMb(pid: number): number {
-  let kilobytes = 0
-  for (const member of processTree(pid)) {
+  let megabytes = 0
+  for (const member of readRssByProcess(pid)) megabytes += member.rssMb
+  return megabytes
+}
+
+/** One process's resident set. */
+export interface ProcessRss {
+  pid: number
+  rssMb: number
+}
+
+/** VmRSS of the process and of each live descendant, the process first (a primary, then its workers). */
+export function readRssByProcess(pid: number): ProcessRss[] {
+  return processTree(pid).map((member) => {
     const match = /^VmRSS:\s+(\d+) kB$/m.exec(safeRead(`/proc/${member}/status`))
-    kilobytes += Number(match?.[1] ?? 0)
-  }
-  return kilobytes / 1024
+    return { pid: member, rssMb: Number(match?.[1] ?? 0) / 1024 }
+  })
 }
 
 /** CPU time over wall time between two readings, in percent of one core. */

@@ -1,6 +1,7 @@
 // Memory of one `bulwark serve` process: resident set (VmRSS) and V8 heap at idle and after a bounded
 // burst of the benchmark's requests plus math evaluations, on PostgreSQL or on the in-process PGlite.
-// Usage: node bench/memory.ts [--dist dist] [--database postgres|pglite] [--seconds 5] [--node-flags='--max-semi-space-size=16']
+// Usage: node bench/memory.ts [--dist dist] [--database postgres|pglite] [--seconds 5] [--connections 10]
+// [--log-level warn] [--node-flags='--max-semi-space-size=16']
 // (build first: node scripts/build.ts dist). Traffic goes to 127.0.0.1 only; every step is bounded.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -28,6 +29,9 @@ const { values: options } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     database: { type: 'string', default: 'postgres' },
     seconds: { type: 'string', default: '5' },
+    // Per request stream; `npm run bench` uses 50 with LOG_LEVEL=info (an access line per request).
+    connections: { type: 'string', default: '10' },
+    'log-level': { type: 'string', default: 'warn' },
     // Flags for the server's Node, given with '=': --node-flags='--max-semi-space-size=16'.
     'node-flags': { type: 'string', default: '' },
   },
@@ -35,7 +39,7 @@ const { values: options } = parseArgs({
 const DATABASE_NAME = 'bulwark_memory'
 const nodeFlags = options['node-flags'].split(' ').filter((flag) => flag !== '')
 const SECONDS = Math.min(Math.max(Number(options.seconds), 1), 60)
-const CONNECTIONS = 10
+const CONNECTIONS = Math.min(Math.max(Number(options.connections), 1), 100)
 const KEY_SCOPES = 'math:read,plans:read,plans:write'
 const EXPRESSIONS = [
   'sqrt(2)^2 + sin(pi / 4) * cos(e)',
@@ -51,16 +55,24 @@ interface Memory {
   /** Part of heapTotal: the young generation. */
   newSpaceMb: number
   externalMb: number
+  /** Only with --expose-gc: heap used after a full collection, read after the figures above. */
+  heapUsedAfterGcMb?: number
 }
 
 // Loaded into the server with --import: on SIGUSR2, writes its memory use and the young generation's
-// reserved size (V8 grows it to 2 × --max-semi-space-size under allocation) to a file.
+// reserved size (V8 grows it to 2 × --max-semi-space-size under allocation) to a file. With --expose-gc
+// among the node flags it then runs a full collection and adds the heap still used after it (live data).
 function memoryProbe(file: string): string {
   const source = `import { writeFileSync } from 'node:fs'
 import { getHeapSpaceStatistics } from 'node:v8'
 process.on('SIGUSR2', () => {
   const newSpace = getHeapSpaceStatistics().find((space) => space.space_name === 'new_space')
-  writeFileSync(${JSON.stringify(file)}, JSON.stringify({ ...process.memoryUsage(), newSpace: newSpace?.space_size ?? 0 }))
+  const usage = { ...process.memoryUsage(), newSpace: newSpace?.space_size ?? 0 }
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc()
+    usage.heapUsedAfterGc = process.memoryUsage().heapUsed
+  }
+  writeFileSync(${JSON.stringify(file)}, JSON.stringify(usage))
 })`
   return `data:text/javascript,${encodeURIComponent(source)}`
 }
@@ -71,7 +83,10 @@ async function readMemory(pid: number, file: string): Promise<Memory> {
   for (let attempt = 0; attempt < 50; attempt++) {
     await sleep(100)
     try {
-      const usage = JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage & { newSpace: number }
+      const usage = JSON.parse(readFileSync(file, 'utf8')) as NodeJS.MemoryUsage & {
+        newSpace: number
+        heapUsedAfterGc?: number
+      }
       const mb = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10
       return {
         rssMb: Math.round(readRssMb(pid) * 10) / 10,
@@ -79,6 +94,7 @@ async function readMemory(pid: number, file: string): Promise<Memory> {
         heapTotalMb: mb(usage.heapTotal),
         newSpaceMb: mb(usage.newSpace),
         externalMb: mb(usage.external),
+        ...(usage.heapUsedAfterGc === undefined ? {} : { heapUsedAfterGcMb: mb(usage.heapUsedAfterGc) }),
       }
     } catch {
       // Not written yet.
@@ -106,7 +122,7 @@ const database = postgres ? await openBenchDatabase(DATABASE_NAME) : undefined
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '/usr/bin:/bin',
   HOST: '127.0.0.1',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: options['log-level'],
   SECRET_KEY: secrets.secretKey,
   AUTH_JWT_SIGNING_KEY_FILE: secrets.signingKeyFile,
   DOCS_ENABLED: 'false',
@@ -163,7 +179,14 @@ try {
   await sleep(2000)
   const loaded = await readMemory(server.pid, probeFile)
   await stopProcess(server)
-  const run = { dist: options.dist, database: options.database, nodeFlags, node: process.version }
+  const run = {
+    dist: options.dist,
+    database: options.database,
+    nodeFlags,
+    connections: CONNECTIONS,
+    logLevel: options['log-level'],
+    node: process.version,
+  }
   console.log(JSON.stringify({ ...run, idle, loaded, requests, non2xx }))
 } finally {
   await database?.close()

@@ -15,7 +15,8 @@ export interface Pinned {
 }
 
 export interface PinnedOptions {
-  core: number
+  /** The core, or cores, the process may run on. */
+  core: number | readonly number[]
   /** Arguments to this Node binary (the child runs the same Node as the benchmark). */
   args: string[]
   cwd: string
@@ -36,7 +37,8 @@ export function spawnPinned(options: PinnedOptions): Pinned {
     ...(options.ipc === true ? ['ipc' as const] : []),
   ]
   // taskset execs the command, so the pid is the Node process itself.
-  const child = spawn('taskset', ['-c', String(options.core), process.execPath, ...options.args], {
+  const cores = typeof options.core === 'number' ? String(options.core) : options.core.join(',')
+  const child = spawn('taskset', ['-c', cores, process.execPath, ...options.args], {
     cwd: options.cwd,
     env: options.env,
     stdio,

@@ -1,8 +1,9 @@
-// What a run found, as text and JSON: the medians over rounds, the ratios against the targets, the
-// generator check.
+// What a run found, as text and JSON: the medians over rounds, the ratios against the targets, each
+// Bulwark variant against the floors, the memory of each Bulwark process after the load, the generator check.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { P99_TARGET_MS, THROUGHPUT_TARGET, type Ratio, type Spread, type Summary } from './summary.ts'
+import type { TargetId } from './targets.ts'
 
 export interface RunMeta {
   date: string
@@ -24,8 +25,29 @@ export interface RunMeta {
   durationS: number
   serverCore: number
   loadGeneratorCore: number
+  /** Servers allowed more cores than serverCore (Bulwark with two workers), and which. */
+  widerServers: { label: string; cores: readonly number[] }[]
   statisticsBodyBytes: number
 }
+
+/** One process of a Bulwark server: the primary and its workers, or the single process. */
+export interface ProcessMemory {
+  role: 'process' | 'primary' | 'worker'
+  pid: number
+  /** VmRSS once every scenario had run, read from /proc/<pid>/status. */
+  rssAfterLoadMb: number
+  /** The highest VmRSS read right after any measured window. */
+  peakRssMb: number
+}
+
+export interface ServerMemory {
+  target: TargetId
+  label: string
+  processes: ProcessMemory[]
+}
+
+/** The issue 11 target: one worker's RSS after the benchmark load. */
+export const WORKER_RSS_TARGET_MB = 150
 
 export const SATURATED_CPU_PERCENT = 90
 /** Other load above this, in percent of one core, makes a window's figures noise rather than Bulwark. */
@@ -43,6 +65,10 @@ export function formatHeader(meta: RunMeta): string {
     `${meta.connections} connections, pipelining ${meta.pipelining}; ${meta.rounds} round(s) of ` +
       `${meta.warmupS} s warm-up + ${meta.durationS} s window per server and scenario; ` +
       `servers on core ${serverCore}, load generator on core ${loadGeneratorCore}`,
+    ...meta.widerServers.map(
+      ({ label, cores }) =>
+        `${label} runs on cores ${cores.join(' and ')}: its workers share core ${loadGeneratorCore} with the load generator`,
+    ),
   ].join('\n')
 }
 
@@ -105,8 +131,45 @@ export function formatRatios(ratios: readonly Ratio[]): string {
     `${verdict(entry.meetsLatencyTarget)} (${milliseconds(entry.bulwarkP99Ms.median)} ms, ` +
       `rounds ${range(entry.bulwarkP99Ms, milliseconds)}; < ${P99_TARGET_MS})`,
   ])
-  const header = ['scenario', 'Bulwark / minimal Fastify', 'minimal Fastify / bare', 'throughput', 'p99']
+  const header = ['scenario', 'Bulwark W=1 / minimal Fastify', 'minimal Fastify / bare', 'throughput', 'p99']
   return table(header, lines, 1)
+}
+
+/** Each Bulwark variant's req/s over minimal Fastify's and bare node:http's, per scenario. */
+export function formatVariants(ratios: readonly Ratio[]): string {
+  const ratio = (value: number) => `${fixed(value, 2)}×`
+  const lines = ratios.flatMap((entry) =>
+    entry.variants.map((variant) => [
+      entry.scenario,
+      variant.label,
+      `${ratio(variant.overMinimalFastify.median)} (${range(variant.overMinimalFastify, ratio)})`,
+      `${ratio(variant.overBare.median)} (${range(variant.overBare, ratio)})`,
+      `${milliseconds(variant.p99Ms.median)} (${range(variant.p99Ms, milliseconds)})`,
+    ]),
+  )
+  const header = ['scenario', 'server', '/ minimal Fastify', '/ bare node:http', 'p99 ms']
+  return table(header, lines)
+}
+
+/** RSS of every Bulwark process after the load; a worker (or the single process) against the target. */
+export function formatMemory(servers: readonly ServerMemory[]): string {
+  const lines = servers.flatMap((server) =>
+    server.processes.map((member) => {
+      const serves = member.role !== 'primary'
+      const verdict = member.rssAfterLoadMb <= WORKER_RSS_TARGET_MB ? 'met' : 'MISSED'
+      return [
+        server.label,
+        member.role,
+        String(member.pid),
+        fixed(member.rssAfterLoadMb),
+        fixed(member.peakRssMb),
+        serves ? `${verdict} (≤ ${WORKER_RSS_TARGET_MB} MB)` : '',
+      ]
+    }),
+  )
+  const header = ['server', 'process', 'pid', 'RSS after load MB', 'peak after a window MB', 'target']
+  return `Memory after the load (VmRSS per process):
+${table(header, lines, 3)}`
 }
 
 function explainBare(summary: Summary): string {

@@ -1,25 +1,29 @@
-// `npm run bench`: bare node:http, minimal Fastify and Bulwark answer the same four requests on the same
-// machine: the servers pinned to core 0, the load generator (bench/load.ts, its own process) to core 1.
-// The servers take turns in rounds (bench/summary.ts takes the medians), so a drift of the machine's speed
-// over minutes reaches all three alike. Prints the table and writes bench/results/latest.json.
+// `npm run bench`: bare node:http, minimal Fastify and Bulwark (WORKERS=1, and WORKERS=2) answer the same
+// four requests on the same machine: the servers pinned to core 0 (Bulwark's two workers to cores 0 and 1),
+// the load generator (bench/load.ts, its own process) to core 1. The servers take turns in rounds
+// (bench/summary.ts takes the medians), so a drift of the machine's speed over minutes reaches all alike.
+// After the load, reads each Bulwark process's RSS. Prints the tables and writes bench/results/latest.json.
+// `--semi-space` adds Bulwark WORKERS=1 without --max-semi-space-size=16, to price that flag.
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { BENCH_DATABASE_NAME, dropBenchDatabase, openBenchDatabase, type BenchDatabase } from './database.ts'
 import type { LoadJob } from './load.ts'
 import * as measure from './measure.ts'
 import { findFreePort, installCleanup, spawnPinned, stopProcess, type Pinned } from './processes.ts'
+import type { ProcessMemory, ServerMemory } from './report.ts'
 import * as report from './report.ts'
 import { checkAnswer, waitUntilListening, type ExpectedBody } from './responses.ts'
 import { createScenarios, type Scenario, type ScenarioName } from './scenarios.ts'
 import { computeRatios, findInvalid, summarize, type Row } from './summary.ts'
 import {
+  BULWARK_TARGET_IDS,
   createApiKey,
   createBulwarkSecrets,
   createTargets,
-  type BulwarkSecrets,
   type Target,
 } from './targets.ts'
 import { measureWindow, type WindowPlace } from './window.ts'
@@ -29,13 +33,18 @@ const RESULTS_PATH = join(ROOT, 'bench/results/latest.json')
 const PLACE: WindowPlace = { root: ROOT, serverCore: 0, loadCore: 1, databaseName: BENCH_DATABASE_NAME }
 const CONNECTIONS = 50
 const WARMUP_S = 2
-// A fixed name: a log left by an interrupted run is replaced by the next one.
-const LOG_PATH = join(tmpdir(), 'bulwark-bench-stdout.log')
+/** How long a primary may take from listening to all its workers ready. */
+const WORKERS_READY_TIMEOUT_MS = 60_000
+
+// A fixed name per server: a log left by an interrupted run is replaced by the next one.
+const logPath = (target: Target) => join(tmpdir(), `bulwark-bench-${target.id}-stdout.log`)
 
 interface RunOptions {
   rounds: number
   warmupS: number
   durationS: number
+  /** Also measure Bulwark WORKERS=1 with V8's default semi-space size. */
+  compareSemiSpace: boolean
 }
 
 function readWholeNumber(name: string, fallback: number, max: number): number {
@@ -48,9 +57,16 @@ function readWholeNumber(name: string, fallback: number, max: number): number {
 }
 
 function readOptions(): RunOptions {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false } } })
-  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3 }
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      'semi-space': { type: 'boolean', default: false },
+    },
+  })
+  const compareSemiSpace = values['semi-space']
+  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3, compareSemiSpace }
   return {
+    compareSemiSpace,
     rounds: readWholeNumber('BENCH_ROUNDS', 3, 20),
     warmupS: WARMUP_S,
     durationS: readWholeNumber('BENCH_DURATION_S', 5, 600),
@@ -75,25 +91,64 @@ interface Running {
   server: Pinned
   /** Per scenario, what every response must be: fixed by the check before the server's first window. */
   expected: Map<ScenarioName, ExpectedBody>
+  /** Per pid of the server's process tree, the highest VmRSS read after a window. */
+  peakRssMb: Map<number, number>
 }
 
-/** Starts one server on the server core and waits until it answers. */
+/** Waits until a primary logs that all its workers are ready, so no window starts with one missing. */
+async function waitUntilWorkersReady(target: Target, server: Pinned) {
+  const deadline = performance.now() + WORKERS_READY_TIMEOUT_MS
+  while (!readFileSync(logPath(target), 'utf8').includes('"message":"workers ready"')) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null || performance.now() > deadline) {
+      throw new Error(`${target.label}: its workers were not ready:\n${server.stderrTail()}`)
+    }
+    await sleep(100)
+  }
+}
+
+/** Starts one server on its core(s) and waits until it answers (and all its workers are ready). */
 async function startServer(target: Target, scenarios: readonly Scenario[]): Promise<Running> {
   const port = await findFreePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const stdout = target.logsToStdout ? openSync(LOG_PATH, 'w') : 'ignore'
+  const stdout = target.logsToStdout ? openSync(logPath(target), 'w') : 'ignore'
   const env = { ...target.env, PORT: String(port) }
-  const server = spawnPinned({ core: PLACE.serverCore, args: target.args, cwd: ROOT, env, stdout })
+  const server = spawnPinned({ core: target.cores, args: target.args, cwd: ROOT, env, stdout })
   if (typeof stdout === 'number') closeSync(stdout)
   await waitUntilListening(baseUrl, scenarios[0]!, server)
-  return { target, baseUrl, server, expected: new Map() }
+  if (target.workers > 0) await waitUntilWorkersReady(target, server)
+  return { target, baseUrl, server, expected: new Map(), peakRssMb: new Map() }
 }
 
 async function stopServer({ target, server }: Running) {
   await stopProcess(server)
   if (!target.logsToStdout) return
-  console.log(`  ${target.label} wrote ${countLines(LOG_PATH).toLocaleString('en-US')} log lines to stdout`)
-  rmSync(LOG_PATH, { force: true })
+  const lines = countLines(logPath(target)).toLocaleString('en-US')
+  console.log(`  ${target.label} wrote ${lines} log lines to stdout`)
+  rmSync(logPath(target), { force: true })
+}
+
+const isBulwark = (target: Target) => (BULWARK_TARGET_IDS as readonly string[]).includes(target.id)
+
+/** Keeps, per process of a Bulwark server, the highest RSS seen after a window. */
+function notePeakRss(running: Running) {
+  if (!isBulwark(running.target)) return
+  for (const { pid, rssMb } of measure.readRssByProcess(running.server.pid)) {
+    running.peakRssMb.set(pid, Math.max(rssMb, running.peakRssMb.get(pid) ?? 0))
+  }
+}
+
+/** Every Bulwark process's RSS now, after the last window; a primary's children are its workers. */
+function readMemory(running: Running): ServerMemory {
+  const { target } = running
+  const processes = measure
+    .readRssByProcess(running.server.pid)
+    .map(({ pid, rssMb }, index): ProcessMemory => ({
+      role: target.workers === 0 ? 'process' : index === 0 ? 'primary' : 'worker',
+      pid,
+      rssAfterLoadMb: Math.round(rssMb * 10) / 10,
+      peakRssMb: Math.round(Math.max(rssMb, running.peakRssMb.get(pid) ?? 0) * 10) / 10,
+    }))
+  return { target: target.id, label: target.label, processes }
 }
 
 /** Each round starts with the next server, so none is always measured first or last. */
@@ -119,7 +174,7 @@ function createJob(scenario: Scenario, running: Running, options: RunOptions): L
 function printWindow(row: Row, rounds: number) {
   const requestsPerS = Math.round(row.requestsPerS).toLocaleString('en-US')
   console.log(
-    `  round ${row.round}/${rounds}  ${row.scenario.padEnd(12)}  ${row.label.padEnd(15)}  ` +
+    `  round ${row.round}/${rounds}  ${row.scenario.padEnd(12)}  ${row.label.padEnd(24)}  ` +
       `${requestsPerS.padStart(7)} req/s  p99 ${row.p99Ms} ms  others ${row.othersPercent.toFixed(0)} %`,
   )
 }
@@ -139,6 +194,7 @@ async function measureScenario(
     for (const running of rotate(servers, round - 1)) {
       if (scenario.resetsPlans) await database.resetPlans()
       const measured = await measureWindow(PLACE, running.server, createJob(scenario, running, options))
+      notePeakRss(running)
       const { id, label } = running.target
       const row = { target: id, label, scenario: scenario.name, round, ...measured }
       printWindow(row, options.rounds)
@@ -150,19 +206,18 @@ async function measureScenario(
 
 async function measureAll(
   database: BenchDatabase,
-  secrets: BulwarkSecrets,
+  targets: readonly Target[],
   scenarios: readonly Scenario[],
   options: RunOptions,
 ) {
   const servers: Running[] = []
   try {
-    for (const target of createTargets(database.url, secrets)) {
-      servers.push(await startServer(target, scenarios))
-    }
+    for (const target of targets) servers.push(await startServer(target, scenarios))
     const rows: Row[] = []
     for (const scenario of scenarios)
       rows.push(...(await measureScenario(scenario, servers, database, options)))
-    return rows
+    const memory = servers.filter((running) => isBulwark(running.target)).map(readMemory)
+    return { rows, memory }
   } finally {
     for (const running of servers) await stopServer(running)
   }
@@ -172,6 +227,7 @@ async function collectMeta(
   options: RunOptions,
   scenarios: readonly Scenario[],
   database: BenchDatabase,
+  targets: readonly Target[],
 ): Promise<report.RunMeta> {
   const statistics = scenarios.find((scenario) => scenario.name === 'statistics')
   return {
@@ -189,6 +245,9 @@ async function collectMeta(
     ...options,
     serverCore: PLACE.serverCore,
     loadGeneratorCore: PLACE.loadCore,
+    widerServers: targets
+      .filter((target) => target.cores.length > 1)
+      .map(({ label, cores }) => ({ label, cores })),
     statisticsBodyBytes: Buffer.byteLength(statistics?.body ?? ''),
   }
 }
@@ -202,9 +261,10 @@ async function measureOnFreshDatabase(options: RunOptions) {
   const secrets = createBulwarkSecrets()
   try {
     const scenarios = createScenarios(await createApiKey(ROOT, database.url, secrets))
-    const meta = await collectMeta(options, scenarios, database)
+    const targets = createTargets(database.url, secrets, options)
+    const meta = await collectMeta(options, scenarios, database, targets)
     console.log(report.formatHeader(meta))
-    return { meta, rows: await measureAll(database, secrets, scenarios, options) }
+    return { meta, ...(await measureAll(database, targets, scenarios, options)) }
   } finally {
     secrets.remove()
     await database.close()
@@ -217,16 +277,18 @@ async function main() {
   const options = readOptions()
   const startedAt = performance.now()
 
-  const { meta, rows } = await measureOnFreshDatabase(options)
+  const { meta, rows, memory } = await measureOnFreshDatabase(options)
   const summaries = summarize(rows)
   const ratios = computeRatios(rows)
   const elapsedS = Math.round((performance.now() - startedAt) / 1000)
   console.log(
     `\n${report.formatSummaries(summaries)}\n\n${report.formatRatios(ratios)}\n\n` +
+      `${report.formatVariants(ratios)}\n\n${report.formatMemory(memory)}\n\n` +
       `${report.formatGeneratorCheck(summaries)}\n\nMeasured in ${elapsedS} s.`,
   )
   const invalid = findInvalid(summaries)
-  report.writeJson(RESULTS_PATH, { meta, elapsedS, summaries, ratios, rows, valid: invalid.length === 0 })
+  const valid = invalid.length === 0
+  report.writeJson(RESULTS_PATH, { meta, elapsedS, summaries, ratios, memory, rows, valid })
   console.log(`Results written to ${RESULTS_PATH}`)
   if (invalid.length > 0) {
     const names = invalid.map((summary) => `${summary.label} / ${summary.scenario}`).join(', ')

@@ -1,7 +1,7 @@
 // From windows to findings: each server's medians over the rounds, with their spread, and the ratios
 // between servers taken round by round (same minutes, same machine speed), then their median.
 import { SCENARIO_NAMES, type ScenarioName } from './scenarios.ts'
-import { TARGET_IDS, type TargetId } from './targets.ts'
+import { BULWARK_TARGET_IDS, TARGET_IDS, type TargetId } from './targets.ts'
 import type { WindowResult } from './window.ts'
 
 /** One measured window: one server, one scenario, one round. */
@@ -40,6 +40,15 @@ export interface Summary {
   mismatches: number
 }
 
+/** One Bulwark variant (WORKERS=1, WORKERS=2, …) against the two floors, round by round. */
+export interface VariantRatio {
+  target: TargetId
+  label: string
+  overMinimalFastify: Spread
+  overBare: Spread
+  p99Ms: Spread
+}
+
 export interface Ratio {
   scenario: ScenarioName
   /** Over the rounds: each round's ratio of the two servers' req/s. */
@@ -50,6 +59,8 @@ export interface Ratio {
   /** Targets: median ratio at least 0.5, and median p99 under 10 ms at 50 connections. */
   meetsThroughputTarget: boolean
   meetsLatencyTarget: boolean
+  /** Every Bulwark variant that was measured, `bulwark` (WORKERS=1) first. */
+  variants: VariantRatio[]
 }
 
 export const THROUGHPUT_TARGET = 0.5
@@ -119,6 +130,19 @@ export function computeRatios(rows: readonly Row[]): Ratio[] {
     if (bulwark.length === 0 || minimal.length === 0) return []
     const bulwarkOverMinimalFastify = spreadOf(bulwark)
     const bulwarkP99Ms = spreadOf(p99)
+    const variants = BULWARK_TARGET_IDS.flatMap((target): VariantRatio[] => {
+      const own = windows.filter((row) => row.target === target)
+      if (own.length === 0) return []
+      return [
+        {
+          target,
+          label: own[0]!.label,
+          overMinimalFastify: spreadOf(roundRatios(windows, target, 'minimal-fastify')),
+          overBare: spreadOf(roundRatios(windows, target, 'bare-http')),
+          p99Ms: spreadOf(own.map((row) => row.p99Ms)),
+        },
+      ]
+    })
     return [
       {
         scenario,
@@ -127,6 +151,7 @@ export function computeRatios(rows: readonly Row[]): Ratio[] {
         bulwarkP99Ms,
         meetsThroughputTarget: bulwarkOverMinimalFastify.median >= THROUGHPUT_TARGET,
         meetsLatencyTarget: bulwarkP99Ms.median < P99_TARGET_MS,
+        variants,
       },
     ]
   })

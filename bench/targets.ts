@@ -1,5 +1,7 @@
-// The three servers compared, and how each is started: the same Node binary, a clean environment. Also the
-// API key every request carries, created with Bulwark's own CLI before any server starts.
+// The servers compared, and how each is started: the same Node binary, a clean environment. Bulwark runs
+// as npm start runs it (--max-semi-space-size=16), once as one process (WORKERS=1) and once as a primary
+// with two workers (WORKERS=2). Also the API key every request carries, created with Bulwark's own CLI
+// before any server starts.
 import { execFile } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -8,8 +10,20 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { PLAN_OWNER } from './plans.ts'
 
-export const TARGET_IDS = ['bare-http', 'minimal-fastify', 'bulwark'] as const
+export const TARGET_IDS = [
+  'bare-http',
+  'minimal-fastify',
+  'bulwark',
+  'bulwark-2-workers',
+  'bulwark-default-semi-space',
+] as const
 export type TargetId = (typeof TARGET_IDS)[number]
+
+/** The Bulwark variants, each compared with the two floors. `bulwark` is the one the targets apply to. */
+export const BULWARK_TARGET_IDS = ['bulwark', 'bulwark-2-workers', 'bulwark-default-semi-space'] as const
+
+/** The young generation npm start and the supervisor give Bulwark's processes (see src/server/supervisor.ts). */
+const SEMI_SPACE_FLAG = '--max-semi-space-size=16'
 
 export interface Target {
   id: TargetId
@@ -20,6 +34,15 @@ export interface Target {
   env: Record<string, string>
   /** Bulwark writes its JSON access log to stdout: it goes to a file, like a log shipper would read. */
   logsToStdout: boolean
+  /** Its worker processes (a primary forks them); 0 for a server that is one process. */
+  workers: number
+  /** The cores it may run on: one, or both for two workers (which then share core 1 with the generator). */
+  cores: readonly number[]
+}
+
+export interface TargetOptions {
+  /** Adds Bulwark as one process without the semi-space flag, to price the flag. */
+  compareSemiSpace: boolean
 }
 
 /** The environment nothing of the caller's shell leaks into: the servers see only what is listed here. */
@@ -67,6 +90,8 @@ function bulwarkEnv(databaseUrl: string, secrets: BulwarkSecrets): Record<string
     MIGRATE_ON_START: 'true',
     // A developer's .env in the working directory must not change what is measured.
     ENV_FILE: '/dev/null',
+    // A free port: two Bulwark targets run at once, and the bench reads memory from /proc, not from here.
+    ADMIN_PORT: '0',
   }
 }
 
@@ -95,16 +120,23 @@ export async function createApiKey(
   return key
 }
 
-/** The three servers, all on the database at databaseUrl (see bench/database.ts); Bulwark with secrets. */
-export function createTargets(databaseUrl: string, secrets: BulwarkSecrets): Target[] {
+/** The servers, all on the database at databaseUrl (see bench/database.ts); Bulwark with secrets. */
+export function createTargets(
+  databaseUrl: string,
+  secrets: BulwarkSecrets,
+  options: TargetOptions,
+): Target[] {
   const base = baseEnv(databaseUrl)
-  return [
+  const bulwark = bulwarkEnv(databaseUrl, secrets)
+  const targets: Target[] = [
     {
       id: 'bare-http',
       label: 'bare node:http',
       args: ['bench/servers/bare-http.ts'],
       env: base,
       logsToStdout: false,
+      workers: 0,
+      cores: [0],
     },
     {
       id: 'minimal-fastify',
@@ -112,13 +144,39 @@ export function createTargets(databaseUrl: string, secrets: BulwarkSecrets): Tar
       args: ['bench/servers/minimal-fastify.ts'],
       env: base,
       logsToStdout: false,
+      workers: 0,
+      cores: [0],
     },
     {
       id: 'bulwark',
-      label: 'Bulwark',
-      args: ['dist/main.js', 'serve'],
-      env: bulwarkEnv(databaseUrl, secrets),
+      label: 'Bulwark W=1',
+      args: [SEMI_SPACE_FLAG, 'dist/main.js', 'serve'],
+      env: { ...bulwark, WORKERS: '1' },
       logsToStdout: true,
+      workers: 0,
+      cores: [0],
+    },
+    {
+      // The primary passes its own semi-space flag on to the workers, as under npm start.
+      id: 'bulwark-2-workers',
+      label: 'Bulwark W=2',
+      args: [SEMI_SPACE_FLAG, 'dist/main.js', 'serve'],
+      env: { ...bulwark, WORKERS: '2' },
+      logsToStdout: true,
+      workers: 2,
+      cores: [0, 1],
     },
   ]
+  if (options.compareSemiSpace) {
+    targets.push({
+      id: 'bulwark-default-semi-space',
+      label: 'Bulwark W=1 semi default',
+      args: ['dist/main.js', 'serve'],
+      env: { ...bulwark, WORKERS: '1' },
+      logsToStdout: true,
+      workers: 0,
+      cores: [0],
+    })
+  }
+  return targets
 }
