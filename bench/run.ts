@@ -95,10 +95,12 @@ interface Running {
   peakRssMb: Map<number, number>
 }
 
-/** Waits until a primary logs that all its workers are ready, so no window starts with one missing. */
+/** Waits until a primary logs `listening` (all its workers ready), so no window starts with one missing. */
 async function waitUntilWorkersReady(target: Target, server: Pinned) {
   const deadline = performance.now() + WORKERS_READY_TIMEOUT_MS
-  while (!readFileSync(logPath(target), 'utf8').includes('"message":"workers ready"')) {
+  const ready = (line: string) =>
+    line.includes('"worker":"primary"') && line.includes('"message":"listening"')
+  while (!readFileSync(logPath(target), 'utf8').split('\n').some(ready)) {
     if (server.child.exitCode !== null || server.child.signalCode !== null || performance.now() > deadline) {
       throw new Error(`${target.label}: its workers were not ready:\n${server.stderrTail()}`)
     }

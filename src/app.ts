@@ -29,7 +29,6 @@ import { createApiHeaders } from './platform/security/headers.ts'
 import { createHttpMetricsStep } from './platform/metrics/http-metrics.ts'
 import { createMetricsRegistry } from './platform/metrics/registry.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
-import { faultRoutes } from './platform/lifecycle/fault-routes.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
 import type { CloseRegistry } from './platform/lifecycle/close-registry.ts'
 import type { Lifecycle } from './platform/lifecycle/state.ts'
@@ -230,7 +229,6 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     createCursorCodec(config.security.secretKey, 'plans'),
   )
   await app.register(plansRoutes, { prefix: '/api/v1/plans', plans })
-  if (config.env === 'test') await app.register(faultRoutes)
 
   return app
 }

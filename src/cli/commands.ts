@@ -46,7 +46,11 @@ const COMMANDS: readonly Command[] = [
     synopsis: '',
     summary: 'run the API server (configuration from the environment and .env)',
     details:
-      'Settings are listed in .env.example; `npx bulwark config check` prints the effective ones.\nSIGTERM or SIGINT drains and stops it; a second signal exits at once.',
+      'Settings are listed in .env.example; `npx bulwark config check` prints the effective ones.\n' +
+      'With WORKERS > 1 (auto: one per CPU) a primary supervises the workers and serves the management\n' +
+      'listener (ADMIN_PORT: /metrics, /health, /status).\n' +
+      'Signals to the primary: SIGTERM or SIGINT drains and stops (a second one exits at once); SIGHUP\n' +
+      're-reads the configuration and replaces the workers one at a time; SIGTTIN/SIGTTOU add/remove one.',
     run: async ({ version }) => (await import('./run.ts')).serveCommand(version),
   },
   {

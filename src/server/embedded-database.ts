@@ -58,7 +58,6 @@ export async function openEmbeddedForWorkers(
   })
   // Closed before the database (registered after it): the workers have exited by then.
   resources.add('served database', () => served.close())
-  log.info({ max_connections: plan.maxConnections }, 'embedded database served to the workers')
   return {
     workerEnv: { [WORKER_ENV.servedDatabase]: served.url },
     setUrl: (url) => database.dataDirLock?.setUrl(url),

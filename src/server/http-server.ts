@@ -18,6 +18,7 @@ import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import type { Readiness } from '../platform/health/plugin.ts'
 import type { MetricSnapshot } from '../platform/metrics/fleet.ts'
 import { buildApp } from '../app.ts'
+import { faultRoutes } from '../platform/lifecycle/fault-routes.ts'
 import { SCOPES } from '../scopes.ts'
 import { prepareInBackground } from './database.ts'
 import { API_LISTENER, listenRefusal } from './listen-refusal.ts'
@@ -33,6 +34,8 @@ export interface ServerOptions {
    * only its first worker of the first start do it, so the banner is printed once.
    */
   offerFirstKey?: boolean
+  /** Log `listening` at info (default true); a worker leaves that line to its primary. */
+  announce?: boolean
   /** A worker's connection string to the embedded database its primary serves (instead of opening one). */
   servedDatabaseUrl?: string
 }
@@ -74,6 +77,8 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
     })
   }
   const app = await buildApp(config, { logger, lifecycle, database, resources, version: options.version })
+  // Only a served process under NODE_ENV=test: the process-model tests break a real worker with them.
+  if (config.env === 'test') await app.register(faultRoutes)
   const connections = trackConnections(app.server)
   let served = 0
   app.addHook('onResponse', (_request, _reply, done) => {
@@ -111,7 +116,9 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   const port = typeof bound === 'object' && bound !== null ? bound.port : config.server.port
   const url = localBaseUrl(config.server.host, port)
   database.dataDirLock?.setUrl(url)
-  logger.info({ address, port, env: config.env }, 'listening')
+  // A worker's line is at debug: its primary says `listening` once for all of them.
+  if (options.announce ?? true) logger.info({ address, port, env: config.env }, 'listening')
+  else logger.debug({ address, port }, 'worker listening')
 
   // Once per start of the service, after the database is prepared. With one server per process that is
   // here; a primary with workers runs it once for all of them.

@@ -43,6 +43,20 @@ export async function runPrimary(
   const { logger } = processLogger
   await runProcess(processLogger, async (controls) => {
     const resources = createCloseRegistry({ log: logger })
+    // From the first moment: a signal while the database opens or the workers start still stops in order.
+    const started: { fleet?: Supervisor } = {}
+    let draining = false
+    controls.handleSignals(async () => {
+      draining = true
+      await started.fleet?.stop(config.lifecycle.drainDelayMs)
+      await resources.closeAll()
+    })
+    process.on('SIGHUP', () => {
+      if (started.fleet === undefined) logger.warn({}, 'reload ignored: the workers are not started yet')
+      else reload(config, started.fleet, logger, (outcome) => supervisorEvents.reloaded(outcome))
+    })
+    process.on('SIGTTIN', () => started.fleet?.scale(1))
+    process.on('SIGTTOU', () => started.fleet?.scale(-1))
     const workerEnv: Record<string, string> = {}
     // Every worker must sign and verify with one key: a generated development secret is handed down.
     if (config.security.secretKeyGenerated) workerEnv.SECRET_KEY = config.security.secretKey
@@ -55,31 +69,28 @@ export async function runPrimary(
 
     const registry = createMetricsRegistry({ processMetrics: true })
     const fleetMetrics = createFleetMetrics()
-    let started = false
-    let draining = false
-    const supervisorEvents = createSupervisorMetrics(registry, () => fleet)
-    const fleet: Supervisor = createSupervisor({
+    const supervisorEvents = createSupervisorMetrics(registry, () => started.fleet)
+    const supervisor = createSupervisor({
       workers: config.workers,
       lifecycle: config.lifecycle,
       log: logger,
       workerEnv,
       events: supervisorEvents,
-      fatalStartExitCodes: new Set([CONFIG_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE, DATA_DIR_LOCKED_EXIT_CODE]),
+      fatalExitCodes: new Set([CONFIG_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE, DATA_DIR_LOCKED_EXIT_CODE]),
       giveUp(message, exitCode) {
-        // A worker's start-up refusal during the first start ends the server with its code; later a
-        // crash loop ends it with 1. Either way the workers are stopped first.
-        const code = started ? 1 : exitCode
-        void fleet.stop(0).finally(() => controls.fail(new FatalError(message, code)))
+        // The workers are stopped first.
+        void supervisor.stop(0).finally(() => controls.fail(new FatalError(message, exitCode)))
       },
     })
-    fleet.onMetrics({
+    started.fleet = supervisor
+    supervisor.onMetrics({
       final: (id, snapshot) => fleetMetrics.update(String(id), snapshot as never),
       gone: (id) => fleetMetrics.retire(String(id)),
     })
 
     const source: AdminSource = {
       async metrics() {
-        const { answers, missed } = await fleet.ask(
+        const { answers, missed } = await supervisor.ask(
           { type: 'scrape', id: nextQuestion() },
           'metrics',
           SCRAPE_TIMEOUT_MS,
@@ -92,18 +103,23 @@ export async function runPrimary(
       },
       live: () => true,
       async readiness() {
-        const required = Math.ceil((fleet.target * config.workers.readyPercent) / 100)
-        const detail = { ready_workers: fleet.readyCount, workers: fleet.target, required, draining }
-        return { ready: !draining && fleet.readyCount >= required, detail }
+        const required = Math.ceil((supervisor.target * config.workers.readyPercent) / 100)
+        const detail = {
+          ready_workers: supervisor.readyCount,
+          workers: supervisor.target,
+          required,
+          draining,
+        }
+        return { ready: !draining && supervisor.readyCount >= required, detail }
       },
       async health() {
-        const { answers, missed } = await fleet.ask(
+        const { answers, missed } = await supervisor.ask(
           { type: 'health', id: nextQuestion() },
           'health',
           HEALTH_TIMEOUT_MS,
         )
         const readiness = await source.readiness()
-        const workers = fleet.view().map((view) => {
+        const workers = supervisor.view().map((view) => {
           const answer = answers.get(view.id)
           return {
             ...view,
@@ -118,31 +134,25 @@ export async function runPrimary(
           workers,
         }
       },
-      workers: () => fleet.view(),
+      workers: () => supervisor.view(),
     }
     const admin = await startAdmin(config, { log: logger, version: options.version, source })
     resources.add('management listener', () => admin.close())
 
-    try {
-      await fleet.start()
-    } catch (error) {
-      // giveUp already ends the process when a worker refused to start; any other failure ends it here.
-      await fleet.stop(0)
-      throw new FatalError('workers could not start', 1, { cause: error })
-    }
-    started = true
+    await supervisor.start()
     const url = localBaseUrl(config.server.host, Number(workerEnv.PORT ?? config.server.port))
     embedded?.setUrl(url)
-    logger.info({ workers: fleet.target, url, admin: admin.url }, 'workers ready')
-
-    controls.handleSignals(async () => {
-      draining = true
-      await fleet.stop(config.lifecycle.drainDelayMs)
-      await resources.closeAll()
-    })
-    process.on('SIGHUP', () => reload(config, fleet, logger, (outcome) => supervisorEvents.reloaded(outcome)))
-    process.on('SIGTTIN', () => fleet.scale(1))
-    process.on('SIGTTOU', () => fleet.scale(-1))
+    // The one line that says the server is up, as a single process says it; each worker's is at debug.
+    logger.info(
+      {
+        address: url,
+        port: Number(new URL(url).port),
+        env: config.env,
+        workers: supervisor.target,
+        admin: admin.url,
+      },
+      'listening',
+    )
   })
 }
 

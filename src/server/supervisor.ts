@@ -71,12 +71,15 @@ export interface SupervisorOptions {
   workerEnv: Record<string, string>
   events: SupervisorEvents
   /**
-   * Asked when a crash loop (exit code 1) or, during the first start, a worker's start-up refusal (its
-   * exit code) must end the server.
+   * Asked when a crash loop (exit code 1) or a worker's refusal (one of `fatalExitCodes`) must end the
+   * server with that exit code.
    */
   giveUp(message: string, exitCode: number): void
-  /** Exit codes a worker's start-up failure ends the server with (port unavailable, configuration). */
-  fatalStartExitCodes: ReadonlySet<number>
+  /**
+   * Exit codes that restarting cannot help (configuration refused, port unavailable, DATA_DIR held): a
+   * worker exiting with one ends the server, unless it was a replacement, whose failure only fails its surge.
+   */
+  fatalExitCodes: ReadonlySet<number>
 }
 
 interface Member {
@@ -93,6 +96,8 @@ interface Member {
   recycleAfter: number
   /** Set once the supervisor asked it to go; an exit without one is a crash. */
   exitReason: ExitReason | undefined
+  /** Started by a surge (recycling, reload): its refusal fails the surge, the old worker keeps serving. */
+  replacement: boolean
   /** A surge for it is under way, or may not start before this time. */
   surging: boolean
   surgeNotBefore: number
@@ -102,7 +107,7 @@ interface Member {
 }
 
 export interface Supervisor {
-  /** Forks the workers and resolves once they are all ready (rejects if one cannot start). */
+  /** Forks the workers and resolves once WORKERS of them are ready (failed starts are retried). */
   start(): Promise<void>
   /** Replaces every worker, one at a time, with settings `next` (the configuration re-read by SIGHUP). */
   reload(next: WorkersConfig): Promise<void>
@@ -129,8 +134,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   let settings = options.workers
   let target = settings.count
   let stopping = false
-  /** Until the first start is complete, a worker's start-up refusal (port, configuration) is final. */
-  let firstStartDone = false
   const members = new Map<number, Member>()
   const failures: number[] = []
   const startFailuresBySlot = new Map<number, number>()
@@ -145,6 +148,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     queue = next.catch(() => undefined)
     return next
   }
+  const allReady = Promise.withResolvers<undefined>()
   const answerListeners = new Set<(slot: number, message: FromWorker) => void>()
 
   const execArgv = process.execArgv.some((flag) => flag.startsWith('--max-semi-space-size'))
@@ -181,7 +185,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
-  function fork(slot: number, extraEnv: Record<string, string> = {}): Member {
+  function fork(slot: number, extraEnv: Record<string, string> = {}, replacement = false): Member {
     const worker = cluster.fork({ ...options.workerEnv, ...extraEnv, [WORKER_ENV.slot]: String(slot) })
     const jitter =
       settings.maxRequestsJitter > 0 ? Math.floor(Math.random() * (settings.maxRequestsJitter + 1)) : 0
@@ -198,6 +202,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       recycleAfter: settings.maxRequests > 0 ? settings.maxRequests + jitter : Infinity,
       exitReason: undefined,
       surging: false,
+      replacement,
       surgeNotBefore: 0,
       whenReady: Promise.withResolvers<boolean>(),
       whenExited: Promise.withResolvers<undefined>(),
@@ -236,6 +241,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         events.ready(member.slot, startMs)
         log.info({ slot: member.slot, pid: member.worker.process.pid, start_ms: startMs }, 'worker ready')
         member.whenReady.resolve(true)
+        if (live().filter((each) => each.state === 'ready').length >= target) allReady.resolve(undefined)
         return
       }
       case 'heartbeat':
@@ -273,8 +279,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (reason !== 'heartbeat')
       log.error({ ...fields, reason }, wasReady ? 'worker crashed' : 'worker failed to start')
     if (stopping) return
-    if (!firstStartDone && !wasReady && code !== null && options.fatalStartExitCodes.has(code)) {
-      options.giveUp(`a worker could not start (exit ${code}, logged above); stopping`, code)
+    if (!member.replacement && code !== null && options.fatalExitCodes.has(code)) {
+      options.giveUp(`a worker refused to run (exit ${code}, logged above); stopping`, code)
       return
     }
     const now = performance.now()
@@ -340,7 +346,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** Starts a replacement for `old`, waits until it is ready, and only then stops `old`. */
   async function surge(old: Member, reason: ExitReason): Promise<boolean> {
     if (stopping || old.exitReason !== undefined || !members.has(old.worker.id)) return false
-    const replacement = fork(old.slot)
+    const replacement = fork(old.slot, {}, true)
     const ready = await replacement.whenReady.promise
     if (!ready) {
       old.surging = false
@@ -379,12 +385,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   return {
     async start() {
-      const started = Array.from({ length: target }, (_, index) =>
-        fork(index + 1, index === 0 ? { [WORKER_ENV.offerFirstKey]: '1' } : {}),
-      )
-      const ready = await Promise.all(started.map((member) => member.whenReady.promise))
-      if (ready.includes(false)) throw new Error('a worker exited before it was ready')
-      firstStartDone = true
+      for (let slot = 1; slot <= target; slot += 1) {
+        fork(slot, slot === 1 ? { [WORKER_ENV.offerFirstKey]: '1' } : {})
+      }
+      // A worker that fails meanwhile is restarted with backoff; a crash loop or a refusal ends the server.
+      await allReady.promise
     },
 
     reload(next) {

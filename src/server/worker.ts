@@ -31,6 +31,7 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
         controls,
         offerFirstKey: process.env[WORKER_ENV.offerFirstKey] === '1',
         servedDatabaseUrl: process.env[WORKER_ENV.servedDatabase],
+        announce: false,
       })
       serveThePrimary(server, send)
       // Closed first, once every request has finished: the primary keeps the last counts when it exits.

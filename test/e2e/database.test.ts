@@ -129,7 +129,10 @@ describe('bulwark serve with a database', () => {
     })
 
     assert.equal(result.code, 78)
-    assert.match(result.stdout, /connection budget: DB_POOL_MAX \(10\) × EXPECTED_INSTANCES \(1000\)/)
+    assert.match(
+      result.stdout,
+      /connection budget: DB_POOL_MAX \(10\) × WORKERS \(\d+\) × EXPECTED_INSTANCES \(1000\)/,
+    )
   })
 
   it('only warns about the connection budget outside production', async (t) => {

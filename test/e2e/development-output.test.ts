@@ -23,7 +23,8 @@ describe('development output', { timeout: 120_000 }, () => {
     assert.equal(await first.exited, 0)
     const second = await startServer(t, { DATA_DIR: dir, NODE_ENV: 'development', LOG_FORMAT: 'json' })
 
-    const listening = first.logs.filter((line) => /listening/i.test(String(line.message)))
+    // The management listener has a line of its own.
+    const listening = first.logs.filter((line) => /^(?!admin ).*listening/i.test(String(line.message)))
     assert.deepEqual(
       listening.map((line) => line.message),
       ['listening'],
@@ -45,7 +46,13 @@ describe('development output', { timeout: 120_000 }, () => {
 
   it('writes pretty lines without colour codes when the output is not a terminal', async (t) => {
     const child = spawn(process.execPath, [MAIN, 'serve'], {
-      env: isolatedEnv({ NODE_ENV: 'development', PORT: '0', LOG_FORMAT: 'pretty', DATA_DIR: 'memory://' }),
+      env: isolatedEnv({
+        NODE_ENV: 'development',
+        PORT: '0',
+        ADMIN_PORT: '0',
+        LOG_FORMAT: 'pretty',
+        DATA_DIR: 'memory://',
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     t.after(() => child.kill('SIGKILL'))
@@ -54,7 +61,7 @@ describe('development output', { timeout: 120_000 }, () => {
       const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 60_000)
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString()
-        if (output.includes('listening')) {
+        if (output.includes('INFO: listening')) {
           clearTimeout(timer)
           resolve()
         }

@@ -22,7 +22,6 @@ const LOAD_BEFORE = 400
 
 async function startFleet(t: TestContext, env: Record<string, string> = {}) {
   const server = await startServer(t, { ...FLEET_ENV, ...env })
-  await server.waitForLog((line) => line.message === 'workers ready', 30_000)
   const adminLine = await server.waitForLog((line) => line.message === 'admin listening')
   const admin = `http://127.0.0.1:${String(adminLine.port)}`
   return { server, admin }

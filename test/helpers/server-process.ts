@@ -28,7 +28,8 @@ export function isolatedEnv(env: Record<string, string>): Record<string, string>
  */
 export async function runBulwark(args: string[], env: Record<string, string>, timeoutMs = 60_000) {
   const child = spawn(process.execPath, [MAIN, ...args], {
-    env: isolatedEnv(env),
+    // A server's management listener on a free port, so that servers of parallel tests never collide.
+    env: isolatedEnv(args[0] === 'serve' ? { ADMIN_PORT: '0', ...env } : env),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''
@@ -73,7 +74,14 @@ export function bearer(key: string): { authorization: string } {
 
 export async function startServer(t: TestContext, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN, 'serve'], {
-    env: isolatedEnv({ NODE_ENV: 'test', PORT: '0', LOG_LEVEL: 'info', LOG_FORMAT: 'json', ...env }),
+    env: isolatedEnv({
+      NODE_ENV: 'test',
+      PORT: '0',
+      ADMIN_PORT: '0',
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+      ...env,
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = once(child, 'exit').then(([code]) => code as number | null)

@@ -1,4 +1,5 @@
-// Routes that break the process on purpose, registered only under NODE_ENV=test: the tests of the process
+// Routes that break the process on purpose, registered by the served process only under NODE_ENV=test (never
+// by buildApp, whose in-process tests walk every route): the tests of the process
 // model use them to produce a busy event loop, an error inside a request and a crash outside any request
 // in a real worker. Hidden from the API document; never registered in development or production.
 import type { FastifyInstance } from 'fastify'

@@ -65,6 +65,9 @@ describe('checkConnectionBudget', () => {
       reservedConnections: 3,
     })
 
-    assert.match(problem ?? '', /× WORKERS \(2\) × EXPECTED_INSTANCES \(3\) = 120 connections, but PostgreSQL allows 97/)
+    assert.match(
+      problem ?? '',
+      /× WORKERS \(2\) × EXPECTED_INSTANCES \(3\) = 120 connections, but PostgreSQL allows 97/,
+    )
   })
 })
