@@ -12,6 +12,8 @@ export interface LoadOptions {
   /** Upper bounds, whatever happens to the server. */
   maxRequests?: number
   maxMs?: number
+  /** Requests per second across all clients (each paces itself); unset sends back to back. */
+  ratePerSecond?: number
   /** A balancer's view: once false, clients stop sending (the server was taken out of rotation). */
   isRouted?: () => boolean
 }
@@ -45,6 +47,7 @@ export function startSteadyLoad(options: LoadOptions): SteadyLoad {
     maxMs = 60_000,
     isRouted = () => true,
   } = options
+  const intervalMs = options.ratePerSecond === undefined ? 0 : (clients * 1000) / options.ratePerSecond
   const started = performance.now()
   const tally: LoadTally = { ok: 0, failures: [], refused: 0, durationMs: 0, rate: 0 }
   let sent = 0
@@ -53,8 +56,14 @@ export function startSteadyLoad(options: LoadOptions): SteadyLoad {
 
   const client = async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    let nextAt = performance.now()
     try {
       while (!stopped && isRouted() && sent < maxRequests && performance.now() - started < maxMs) {
+        if (intervalMs > 0) {
+          nextAt += intervalMs
+          const waitMs = nextAt - performance.now()
+          if (waitMs > 0) await sleep(waitMs)
+        }
         sent += 1
         const outcome = await getOnce(url, headers, agent)
         if (outcome.kind === 'refused') {

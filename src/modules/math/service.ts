@@ -1,6 +1,6 @@
 // Rules of the Math API: which computation runs, with which bounds. No HTTP here.
 import type { MathLimits } from '../../platform/config/config.ts'
-import { createEvaluator } from './evaluator.ts'
+import type { Evaluator } from './evaluator.ts'
 import { fibonacci } from './fibonacci.ts'
 import { describe, type Statistics } from './statistics.ts'
 import type { EvaluationResult } from './types.ts'
@@ -9,16 +9,31 @@ import type { EvaluationResult } from './types.ts'
 const MAX_RESULT_CHARS = 10_000
 
 export function createMathService(limits: MathLimits) {
-  const evaluator = createEvaluator({
-    maxExpressionLength: limits.maxExpressionLength,
-    maxNodes: limits.maxNodes,
-    maxResultElements: limits.maxResultElements,
-    maxResultChars: MAX_RESULT_CHARS,
-  })
+  // mathjs is loaded on the first evaluation, not at start: about 40 MB of resident memory and 0.4 s that a
+  // process serving no evaluation never pays (docs/BENCHMARKS.md, Memory). Concurrent first calls share one
+  // load; a failed load is retried by the next call.
+  let evaluator: Evaluator | undefined
+  let loading: Promise<Evaluator> | undefined
+  const load = () => {
+    loading ??= import('./evaluator.ts').then(
+      ({ createEvaluator }) =>
+        (evaluator = createEvaluator({
+          maxExpressionLength: limits.maxExpressionLength,
+          maxNodes: limits.maxNodes,
+          maxResultElements: limits.maxResultElements,
+          maxResultChars: MAX_RESULT_CHARS,
+        })),
+      (error: unknown) => {
+        loading = undefined
+        throw error
+      },
+    )
+    return loading
+  }
 
   return {
-    evaluate(expression: string, scope?: Record<string, number | boolean>): EvaluationResult {
-      return evaluator.evaluate(expression, scope)
+    async evaluate(expression: string, scope?: Record<string, number | boolean>): Promise<EvaluationResult> {
+      return (evaluator ?? (await load())).evaluate(expression, scope)
     },
     statistics(values: readonly number[], quantiles?: readonly number[]): Statistics {
       return describe(values, quantiles)
