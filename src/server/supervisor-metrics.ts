@@ -31,7 +31,7 @@ export function createSupervisorMetrics(
   })
   const exits = new Counter({
     name: 'bulwark_worker_exits_total',
-    help: 'Workers that exited, by reason: recycled_requests, recycled_rss, recycled_age, reload, scale_down, shutdown, crashed, start_failed, heartbeat.',
+    help: 'Workers that exited, by reason: recycled_requests, recycled_rss, recycled_age, reload, scale_down, shutdown, crashed, exited_unasked, start_failed, heartbeat.',
     labelNames: ['reason'],
     registers: [registry],
   })

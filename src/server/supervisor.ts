@@ -33,6 +33,7 @@ export type ExitReason =
   | 'scale_down'
   | 'shutdown'
   | 'crashed'
+  | 'exited_unasked'
   | 'start_failed'
   | 'heartbeat'
 
@@ -272,6 +273,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (expected !== undefined && expected !== 'start_failed' && expected !== 'heartbeat') {
       events.exited(member.slot, expected)
       log.info({ ...fields, reason: expected }, 'worker exited')
+      return
+    }
+    if (expected === undefined && wasReady && code === 0) {
+      // Stopped gracefully by someone else (a SIGTERM sent to the worker itself): replaced, not a failure.
+      events.exited(member.slot, 'exited_unasked')
+      log.warn({ ...fields, reason: 'exited_unasked' }, 'worker exited without being asked; replacing it')
+      if (!stopping) replaceAfterFailure(member.slot, true)
       return
     }
     const reason: ExitReason = expected ?? (wasReady ? 'crashed' : 'start_failed')

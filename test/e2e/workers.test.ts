@@ -246,6 +246,40 @@ describe('workers under load (issue 11)', { timeout: 240_000 }, () => {
     assert.match(String(fatal?.message), /crash loop: 5 worker failures within 60 s/)
   })
 
+  it('replaces a worker stopped by a SIGTERM of its own, without counting it as a failure', async (t) => {
+    const { server, admin } = await startFleet(t)
+    const [victim] = await readyPids(admin)
+    assert.ok(victim !== undefined)
+
+    process.kill(victim, 'SIGTERM')
+    await until(
+      async () => {
+        const pids = await readyPids(admin)
+        return pids.length === 2 && !pids.includes(victim)
+      },
+      10_000,
+      'the stopped worker replaced',
+    )
+
+    const exit = server.logs.find((line) => line.pid === victim && line.reason === 'exited_unasked')
+    assert.equal(exit?.code, 0)
+    assert.equal(await counter(admin, 'bulwark_worker_exits_total{reason="exited_unasked"}'), 1)
+    assert.equal(await counter(admin, 'bulwark_worker_exits_total{reason="crashed"}'), 0)
+  })
+
+  it('recycles a worker past WORKER_MAX_AGE_S and past WORKER_MAX_RSS_MB', async (t) => {
+    const aged = await startFleet(t, { WORKER_MAX_AGE_S: '2' })
+    const grown = await startFleet(t, { WORKER_MAX_RSS_MB: '1' })
+
+    const age = await aged.server.waitForLog((line) => line.reason === 'recycled_age', 15_000)
+    const rss = await grown.server.waitForLog((line) => line.reason === 'recycled_rss', 15_000)
+
+    assert.equal(age.message, 'recycling worker')
+    assert.ok(Number(age.age_s) >= 2)
+    assert.equal(rss.message, 'recycling worker')
+    assert.ok(Number(rss.rss_mb) > 1)
+  })
+
   it('adds a worker on SIGTTIN and removes one on SIGTTOU', async (t) => {
     const { server, admin } = await startFleet(t)
 
@@ -269,5 +303,31 @@ describe('workers under load (issue 11)', { timeout: 240_000 }, () => {
 
     assert.match(JSON.stringify(refused.problems), /WORKER_MAX_AGE_S/)
     assert.deepEqual((await readyPids(admin)).toSorted(), before.toSorted())
+  })
+})
+
+describe('one process (WORKERS=1)', () => {
+  it('runs the management listener inside the process, with HTTP metrics labelled by route pattern', async (t) => {
+    const server = await startServer(t)
+    const adminLine = await server.waitForLog((line) => line.message === 'admin listening')
+    const admin = `http://127.0.0.1:${String(adminLine.port)}`
+    await fetch(`${server.baseUrl}/api/v1/plans/0b9e0d1e-2a4b-4c6d-8e0f-1a2b3c4d5e6f`)
+    await fetch(`${server.baseUrl}/no/such/path/42`)
+
+    const status = (await (await fetch(`${admin}/status`)).json()) as { workers: WorkerView[]; pid: number }
+    const metrics = await (await fetch(`${admin}/metrics`)).text()
+    const ready = await fetch(`${admin}/health/ready`)
+
+    assert.equal(ready.status, 200)
+    assert.deepEqual(
+      status.workers.map((view) => view.pid),
+      [status.pid],
+    )
+    assert.match(
+      metrics,
+      /http_requests_total\{method="GET",route="\/api\/v1\/plans\/:id",status_code="401"\} 1/,
+    )
+    assert.match(metrics, /http_requests_total\{method="GET",route="__unmatched__",status_code="\d+"\} 1/)
+    assert.doesNotMatch(metrics, /no\/such\/path/)
   })
 })
