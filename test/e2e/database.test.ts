@@ -165,6 +165,15 @@ describe('one process per embedded DATA_DIR', () => {
       DATA_DIR: dataDir,
       ...secret,
     })
+    // The pretty logger's transport must be flushed before the exit too (it once drained the loop: exit 13).
+    const pretty = await run(['serve'], {
+      NODE_ENV: 'development',
+      WORKERS: '2',
+      PORT: '0',
+      LOG_FORMAT: 'pretty',
+      DATA_DIR: dataDir,
+      ...secret,
+    })
     const keys = await run(['keys', 'create', '--name', 'beside', '--scopes', 'math:read'], {
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
@@ -179,6 +188,8 @@ describe('one process per embedded DATA_DIR', () => {
     assert.equal(second.code, 75, second.stdout)
     assert.equal(second.stdout.trim().split('\n').length, 1, second.stdout)
     assert.match(second.stdout, new RegExp(inUse))
+    assert.equal(pretty.code, 75, pretty.stdout)
+    assert.match(pretty.stdout, /FATAL: DATA_DIR .* is in use by another Bulwark process/)
     assert.equal(keys.code, 75, keys.stdout)
     assert.match(keys.stdout, new RegExp(`^bulwark: ${inUse}`))
     assert.ok(keys.stdout.includes(`curl -X POST ${first.baseUrl}/api/v1/api-keys`), keys.stdout)

@@ -46,6 +46,9 @@ export const REDACT_PATHS = SECRET_FIELDS.flatMap((field) => {
  * Fastify's listen writes its own "Server listening at" line per address; the server writes one line
  * with the address, port and environment instead, and passes this text as Fastify's so it is dropped.
  */
+/** Longest wait for the pretty transport to write out its last lines at exit. */
+const FLUSH_TIMEOUT_MS = 2000
+
 export const FASTIFY_LISTEN_TEXT = 'fastify listening (logged by serve)'
 
 export interface ProcessLogger {
@@ -96,9 +99,16 @@ export function createLogger(
     const logger = pino(options, transport)
     return {
       logger,
+      // The transport's worker thread does not keep the process alive: without the timer an early exit (a
+      // refusal before anything listens) drained the event loop before 'close' and Node exited 13. It also
+      // bounds the wait.
       flush: () =>
         new Promise((resolve) => {
-          transport.once('close', () => resolve())
+          const bound = setTimeout(resolve, FLUSH_TIMEOUT_MS)
+          transport.once('close', () => {
+            clearTimeout(bound)
+            resolve()
+          })
           transport.end()
         }),
     }
