@@ -23,6 +23,8 @@ const SCALING_HEADROOM = 2
 export interface EmbeddedForWorkers {
   /** Environment for every worker: where the served database is. */
   workerEnv: Record<string, string>
+  /** Most workers the served database's connection limit is sized for (SIGTTIN stops there). */
+  maxWorkers: number
   /** Records where the server answers in DATA_DIR's lock, for the CLI's "ask the running server" hint. */
   setUrl(url: string): void
 }
@@ -46,8 +48,9 @@ export async function openEmbeddedForWorkers(
       ? new FatalError(error.message, CONFIG_EXIT_CODE)
       : new FatalError('cannot prepare the embedded database', 1, { cause: error })
   })
+  const maxWorkers = config.workers.count * SCALING_HEADROOM
   const plan = planServedConnections({
-    workers: config.workers.count * SCALING_HEADROOM,
+    workers: maxWorkers,
     poolMax: config.db.poolMax,
   })
   const served = await servePglite(database, {
@@ -60,6 +63,7 @@ export async function openEmbeddedForWorkers(
   resources.add('served database', () => served.close())
   return {
     workerEnv: { [WORKER_ENV.servedDatabase]: served.url },
+    maxWorkers,
     setUrl: (url) => database.dataDirLock?.setUrl(url),
   }
 }

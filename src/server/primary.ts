@@ -76,10 +76,14 @@ export async function runPrimary(
       log: logger,
       workerEnv,
       events: supervisorEvents,
+      ...(embedded === undefined ? {} : { maxWorkers: embedded.maxWorkers }),
       fatalExitCodes: new Set([CONFIG_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE, DATA_DIR_LOCKED_EXIT_CODE]),
       giveUp(message, exitCode) {
         // The workers are stopped first.
-        void supervisor.stop(0).finally(() => controls.fail(new FatalError(message, exitCode)))
+        void supervisor
+          .stop(0)
+          .then(() => resources.closeAll())
+          .finally(() => controls.fail(new FatalError(message, exitCode)))
       },
     })
     started.fleet = supervisor

@@ -76,6 +76,8 @@ export interface SupervisorOptions {
    * server with that exit code.
    */
   giveUp(message: string, exitCode: number): void
+  /** Most workers SIGTTIN or a reload may run (the served embedded database's connections are sized for it). */
+  maxWorkers?: number
   /**
    * Exit codes that restarting cannot help (configuration refused, port unavailable, DATA_DIR held): a
    * worker exiting with one ends the server, unless it was a replacement, whose failure only fails its surge.
@@ -133,7 +135,8 @@ export interface Supervisor {
 export function createSupervisor(options: SupervisorOptions): Supervisor {
   const { lifecycle, log, events } = options
   let settings = options.workers
-  let target = settings.count
+  const maxWorkers = options.maxWorkers ?? Number.POSITIVE_INFINITY
+  let target = Math.min(settings.count, maxWorkers)
   let stopping = false
   const members = new Map<number, Member>()
   const failures: number[] = []
@@ -156,11 +159,29 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     ? process.execArgv
     : [...process.execArgv, WORKER_SEMI_SPACE_FLAG]
   cluster.setupPrimary({ execArgv })
-  const heartbeatIntervalMs = Math.max(100, Math.min(1000, Math.floor(settings.heartbeatTimeoutMs / 5)))
   let seq = 0
-  const heartbeat = setInterval(() => {
+  let heartbeat = startHeartbeat()
+
+  /** Pings every WORKER_HEARTBEAT_TIMEOUT_MS / 5 (at most every second); restarted when a reload changes it. */
+  function startHeartbeat(): NodeJS.Timeout {
+    const intervalMs = Math.max(100, Math.min(1000, Math.floor(settings.heartbeatTimeoutMs / 5)))
+    let lastTickAt = performance.now()
+    return setInterval(() => {
+      const now = performance.now()
+      const pausedMs = now - lastTickAt - intervalMs
+      lastTickAt = now
+      // The primary itself did not run (SIGSTOP, a paused container, a debugger): the workers' silence is
+      // ours, not theirs. Start their clocks again instead of killing every one of them.
+      if (pausedMs > settings.heartbeatTimeoutMs / 2) {
+        log.warn({ paused_ms: Math.round(pausedMs) }, 'the supervisor was paused; heartbeat clocks restarted')
+        for (const member of members.values()) member.lastHeartbeatAt = now
+      }
+      tick(now)
+    }, intervalMs)
+  }
+
+  function tick(now: number) {
     seq += 1
-    const now = performance.now()
     for (const member of members.values()) {
       if (member.state === 'starting') continue
       const silentMs = now - member.lastHeartbeatAt
@@ -171,7 +192,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       send(member, { type: 'ping', seq })
       if (member.state === 'ready') checkLimits(member, now)
     }
-  }, heartbeatIntervalMs)
+  }
 
   function send(member: Member, message: ToWorker) {
     if (member.worker.isConnected()) member.worker.send(message, () => undefined)
@@ -264,7 +285,10 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   function onExit(member: Member, code: number | null, signal: string | null) {
     clearTimeout(member.startTimer)
     members.delete(member.worker.id)
-    metricsListener.gone(member.worker.id)
+    // Its last message (the final metrics) may still arrive after 'exit': retire it once the channel closed.
+    const id = member.worker.id
+    if (member.worker.isConnected()) member.worker.once('disconnect', () => metricsListener.gone(id))
+    else metricsListener.gone(id)
     const wasReady = member.state !== 'starting'
     const expected = member.exitReason
     const fields = { slot: member.slot, pid: member.worker.process.pid, code, signal }
@@ -369,8 +393,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   /** Asks a worker to drain and exit; SIGKILL if it has not within the shutdown timings. */
   async function stopMember(member: Member, reason: ExitReason, drainDelayMs: number): Promise<void> {
     if (member.exitReason === undefined) member.exitReason = reason
+    // A worker still starting listens for no message yet: a signal ends it (or, once it handles signals,
+    // drains it).
+    if (member.state === 'starting') member.worker.process.kill('SIGTERM')
+    else send(member, { type: 'stop', reason, drainDelayMs })
     member.state = 'stopping'
-    send(member, { type: 'stop', reason, drainDelayMs })
     const deadlineMs = drainDelayMs + lifecycle.shutdownTimeoutMs + SHUTDOWN_CLOSE_MARGIN_MS
     const killer = setTimeout(() => {
       log.warn(
@@ -404,8 +431,15 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       return serially(async () => {
         const began = performance.now()
         const previous = live()
+        const heartbeatChanged = next.heartbeatTimeoutMs !== settings.heartbeatTimeoutMs
         settings = next
-        target = next.count
+        target = Math.min(next.count, maxWorkers)
+        if (next.count > maxWorkers)
+          log.warn({ wanted: next.count, max: maxWorkers }, 'reload: WORKERS above what this start allows')
+        if (heartbeatChanged) {
+          clearInterval(heartbeat)
+          heartbeat = startHeartbeat()
+        }
         log.info({ workers: previous.length, target }, 'reload begun')
         let replaced = 0
         for (const member of previous) {
@@ -439,6 +473,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       void serially(async () => {
         if (stopping) return
         if (delta === 1) {
+          if (target >= maxWorkers) {
+            log.warn(
+              { target, max: maxWorkers },
+              'not adding a worker: the most this start allows are running',
+            )
+            return
+          }
           target += 1
           log.info({ target }, 'adding a worker')
           await fork(nextSlot()).whenReady.promise
@@ -472,6 +513,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const finish = () => {
           clearTimeout(timer)
           answerListeners.delete(listener)
+          // A worker that exited meanwhile is retired: its answer must not bring it back.
+          for (const id of answers.keys()) if (!members.has(id)) answers.delete(id)
           const missed = [...expected.values()]
             .filter((member) => !answers.has(member.worker.id))
             .map((member) => member.slot)

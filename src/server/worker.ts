@@ -17,10 +17,12 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
   const slot = process.env[WORKER_ENV.slot] ?? String(process.pid)
   const processLogger = createLogger(config.log, undefined, { worker: slot })
   const { logger } = processLogger
-  const send = (message: FromWorker) => {
-    // The channel is gone when the primary died: the 'disconnect' handler below stops this worker.
-    if (process.connected) process.send?.(message)
-  }
+  /** Resolves once the message is written to the channel (or at once when the primary is gone). */
+  const send = (message: FromWorker) =>
+    new Promise<void>((resolve) => {
+      if (!process.connected || process.send === undefined) return resolve()
+      process.send(message, undefined, {}, () => resolve())
+    })
 
   await runProcess(
     processLogger,
@@ -35,24 +37,25 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
       })
       serveThePrimary(server, send)
       // Closed first, once every request has finished: the primary keeps the last counts when it exits.
+      // Awaited until written, so process.exit cannot cut the message short.
       server.resources.add('final metrics', async () =>
         send({ type: 'stopped', snapshot: await server.metricsSnapshot() }),
       )
-      // An orphan (its primary was killed) stops instead of serving a port nobody supervises.
-      process.on('disconnect', () => controls.requestShutdown({ reason: 'primary gone' }))
+      // A worker whose primary is gone (kill -9) is ended at once by node:cluster itself: nobody would
+      // supervise it.
       process.on('message', (message: unknown) => {
         if (isToWorker(message) && message.type === 'stop') {
           controls.requestShutdown({ reason: message.reason, drainDelayMs: message.drainDelayMs })
         }
       })
-      send({ type: 'ready', url: server.url })
+      void send({ type: 'ready', url: server.url })
     },
     { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU'] },
   )
 }
 
 /** Answers the primary's heartbeats and its scrape and health requests. */
-function serveThePrimary(server: RunningServer, send: (message: FromWorker) => void): void {
+function serveThePrimary(server: RunningServer, send: (message: FromWorker) => Promise<void>): void {
   const lag = monitorEventLoopDelay({ resolution: 20 })
   lag.enable()
   process.on('message', (message: unknown) => {
@@ -62,7 +65,7 @@ function serveThePrimary(server: RunningServer, send: (message: FromWorker) => v
         // Worst delay since the last heartbeat, in ms; then start a new window.
         const eventLoopLagMs = Math.round(lag.max / 1e6)
         lag.reset()
-        send({
+        void send({
           type: 'heartbeat',
           seq: message.seq,
           requests: server.requestsServed(),

@@ -2,12 +2,14 @@
 // keep-alive traffic from this test, and the operations an operator (or a failure) performs meanwhile:
 // SIGHUP reload, SIGTERM, recycling, kill -9 of a worker, a busy event loop, crashes, scaling.
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it, type TestContext } from 'node:test'
-import { startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { isolatedEnv, MAIN, startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { startSteadyLoad, type LoadTally } from '../helpers/steady-load.ts'
 
 interface WorkerView {
@@ -278,6 +280,56 @@ describe('workers under load (issue 11)', { timeout: 240_000 }, () => {
     assert.ok(Number(age.age_s) >= 2)
     assert.equal(rss.message, 'recycling worker')
     assert.ok(Number(rss.rss_mb) > 1)
+  })
+
+  it('does not blame the workers for a pause of the primary (SIGSTOP, a paused container)', async (t) => {
+    const { server, admin } = await startFleet(t, { WORKER_HEARTBEAT_TIMEOUT_MS: '1000' })
+    const before = await readyPids(admin)
+
+    server.child.kill('SIGSTOP')
+    await sleep(2500)
+    server.child.kill('SIGCONT')
+    await server.waitForLog(
+      (line) => line.message === 'the supervisor was paused; heartbeat clocks restarted',
+      5000,
+    )
+    await sleep(1500)
+
+    assert.deepEqual((await readyPids(admin)).toSorted(), before.toSorted())
+    assert.ok(!server.logs.some((line) => line.fired === 'heartbeat'))
+  })
+
+  it('stops at once on SIGTERM while its workers are still starting', async () => {
+    const child = spawn(process.execPath, [MAIN, 'serve'], {
+      env: isolatedEnv({
+        NODE_ENV: 'test',
+        WORKERS: '2',
+        PORT: '0',
+        ADMIN_PORT: '0',
+        LOG_FORMAT: 'json',
+        LOG_LEVEL: 'info',
+      }),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+    const exited = once(child, 'exit')
+    let output = ''
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no worker started: ${output}`)), 30_000)
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString()
+        if (output.includes('"message":"worker started"')) {
+          clearTimeout(timer)
+          resolve()
+        }
+      })
+    })
+    const began = performance.now()
+    child.kill('SIGTERM')
+    const [code] = (await exited) as [number | null]
+
+    assert.equal(code, 0)
+    assert.ok(performance.now() - began < 4000, `took ${Math.round(performance.now() - began)} ms`)
+    assert.ok(!output.includes('did not stop in time'), output)
   })
 
   it('adds a worker on SIGTTIN and removes one on SIGTTOU', async (t) => {
