@@ -15,6 +15,7 @@ import { createFleetMetrics } from '../platform/metrics/fleet.ts'
 import type { AdminSource } from './admin.ts'
 import { startAdmin } from './admin-server.ts'
 import { openEmbeddedForWorkers } from './embedded-database.ts'
+import { API_LISTENER, listenRefusal } from './listen-refusal.ts'
 import { FatalError, runProcess } from './process.ts'
 import { createSupervisor, type Supervisor } from './supervisor.ts'
 import { createSupervisorMetrics } from './supervisor-metrics.ts'
@@ -60,9 +61,12 @@ export async function runPrimary(
     const workerEnv: Record<string, string> = {}
     // Every worker must sign and verify with one key: a generated development secret is handed down.
     if (config.security.secretKeyGenerated) workerEnv.SECRET_KEY = config.security.secretKey
-    // PORT=0: the primary picks the port, so that every worker, including one started after all of them
-    // died (when the cluster closes the shared listener), listens on the same one.
-    if (config.server.port === 0) workerEnv.PORT = String(await freePort(config.server.host))
+    // The port is tried before anything else, so a busy one is one line (as with one process), not a
+    // refusal from each worker after the database opened. PORT=0: the primary picks the port, so that every
+    // worker, including one started after all of them died (when the cluster closes the shared listener),
+    // listens on the same one.
+    const port = await claimPort(config.server.host, config.server.port)
+    if (config.server.port === 0) workerEnv.PORT = String(port)
     const embedded =
       config.db.url === undefined ? await openEmbeddedForWorkers(config, logger, resources) : undefined
     Object.assign(workerEnv, embedded?.workerEnv)
@@ -144,7 +148,7 @@ export async function runPrimary(
     resources.add('management listener', () => admin.close())
 
     await supervisor.start()
-    const url = localBaseUrl(config.server.host, Number(workerEnv.PORT ?? config.server.port))
+    const url = localBaseUrl(config.server.host, port)
     embedded?.setUrl(url)
     // The one line that says the server is up, as a single process says it; each worker's is at debug.
     logger.info(
@@ -160,16 +164,22 @@ export async function runPrimary(
   })
 }
 
-/** A port nothing listens on now, on `host`. */
-async function freePort(host: string): Promise<number> {
+/** Checks that `port` (0: a free one) can be had on `host` now, and returns it; a refusal exits 69. */
+async function claimPort(host: string, port: number): Promise<number> {
   const probe = createServer()
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject)
-    probe.listen(0, host, resolve)
-  })
-  const { port } = probe.address() as AddressInfo
+  try {
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject)
+      probe.listen(port, host, resolve)
+    })
+  } catch (error) {
+    const refusal = listenRefusal(error, { ...API_LISTENER, port })
+    if (refusal === undefined) throw error
+    throw new FatalError(refusal, PORT_UNAVAILABLE_EXIT_CODE)
+  }
+  const claimed = (probe.address() as AddressInfo).port
   await new Promise((resolve) => probe.close(resolve))
-  return port
+  return claimed
 }
 
 let question = 0

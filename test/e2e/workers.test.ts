@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
+import { createServer as createNetServer, type AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it, type TestContext } from 'node:test'
-import { isolatedEnv, MAIN, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { isolatedEnv, MAIN, runBulwark, startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { startSteadyLoad, type LoadTally } from '../helpers/steady-load.ts'
 
 interface WorkerView {
@@ -330,6 +331,27 @@ describe('workers under load (issue 11)', { timeout: 240_000 }, () => {
     assert.equal(code, 0)
     assert.ok(performance.now() - began < 4000, `took ${Math.round(performance.now() - began)} ms`)
     assert.ok(!output.includes('did not stop in time'), output)
+  })
+
+  it('refuses a busy port in one line before opening the database or forking', async (t) => {
+    const holder = createNetServer()
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve))
+    t.after(() => holder.close())
+    const { port } = holder.address() as AddressInfo
+
+    const busy = await runBulwark(['serve'], {
+      NODE_ENV: 'test',
+      WORKERS: '2',
+      PORT: String(port),
+      LOG_FORMAT: 'json',
+      SECRET_KEY: 'workers-busy-port-secret-3b8e1f7a2c9d',
+    })
+
+    assert.equal(busy.code, 69, busy.stdout + busy.stderr)
+    const lines = busy.stdout.trim().split('\n')
+    assert.equal(lines.length, 1, busy.stdout)
+    assert.match(lines[0] ?? '', new RegExp(`port ${port} is in use; stop what listens there or set PORT`))
+    assert.equal(busy.stderr, '')
   })
 
   it('adds a worker on SIGTTIN and removes one on SIGTTOU', async (t) => {
