@@ -1,4 +1,4 @@
-// A server prepares embedded PGlite before it listens, and PostgreSQL in the background, retried with
+// Opening and preparing the database for a server. A server prepares embedded PGlite before it listens, and PostgreSQL in the background, retried with
 // backoff while it cannot be reached: the process stays alive (liveness 200) and not ready (readiness 503)
 // instead of crash-looping under an orchestrator.
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -8,6 +8,43 @@ import { describeDatabaseFailure } from '../platform/db/connection-failure.ts'
 import type { Database } from '../platform/db/database.ts'
 import type { Migrations } from '../platform/db/migrator.ts'
 import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
+import { createDatabase, createServedPgliteDatabase } from '../platform/db/database.ts'
+import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
+import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
+import { DATA_DIR_LOCKED_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
+import { FatalError } from './process.ts'
+
+/**
+ * Opens the database (or, for a worker, the one its primary serves at `servedUrl`); another process
+ * holding the embedded one's DATA_DIR exits 75, any other failure 1.
+ */
+export function openDatabaseOrFail(
+  config: DatabaseConfig,
+  log: FastifyBaseLogger,
+  servedUrl?: string,
+): Database {
+  try {
+    if (servedUrl !== undefined) return createServedPgliteDatabase(config, servedUrl, log)
+    return createDatabase(config, log)
+  } catch (error) {
+    if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
+    throw new FatalError('cannot open the database', 1, { cause: error })
+  }
+}
+
+/** Prepares the embedded database before anything listens: a refusal exits 78, any other failure 1. */
+export async function prepareEmbeddedOrFail(
+  config: DatabaseConfig,
+  database: Database,
+  migrations: Migrations,
+  log: FastifyBaseLogger,
+): Promise<void> {
+  await prepareDatabase(config, database, migrations, log).catch((error: unknown) => {
+    throw error instanceof StartupRefusal
+      ? new FatalError(error.message, CONFIG_EXIT_CODE)
+      : new FatalError('cannot prepare the embedded database', 1, { cause: error })
+  })
+}
 
 /** First and longest wait between two attempts to reach the database at start-up. */
 const RETRY_FIRST_MS = 500

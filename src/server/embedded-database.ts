@@ -3,16 +3,11 @@
 // reaches it through the same pg pool as PostgreSQL. Two processes never open one DATA_DIR.
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../platform/config/config.ts'
-import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
-import { createDatabase } from '../platform/db/database.ts'
-import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { planServedConnections, servePglite } from '../platform/db/pglite-server.ts'
-import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
 import type { CloseRegistry } from '../platform/lifecycle/close-registry.ts'
-import { DATA_DIR_LOCKED_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
+import { openDatabaseOrFail, prepareEmbeddedOrFail } from './database.ts'
 import { WORKER_ENV } from './fleet-messages.ts'
-import { FatalError } from './process.ts'
 
 /**
  * Room for twice WORKERS (SIGTTIN, and a replacement that starts while the worker it replaces drains)
@@ -35,19 +30,9 @@ export async function openEmbeddedForWorkers(
   log: FastifyBaseLogger,
   resources: CloseRegistry,
 ): Promise<EmbeddedForWorkers> {
-  let database
-  try {
-    database = createDatabase(config.db, log)
-  } catch (error) {
-    if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
-    throw new FatalError('cannot open the embedded database', 1, { cause: error })
-  }
+  const database = openDatabaseOrFail(config.db, log)
   resources.add('database', () => database.close())
-  await prepareDatabase(config.db, database, MIGRATIONS, log).catch((error: unknown) => {
-    throw error instanceof StartupRefusal
-      ? new FatalError(error.message, CONFIG_EXIT_CODE)
-      : new FatalError('cannot prepare the embedded database', 1, { cause: error })
-  })
+  await prepareEmbeddedOrFail(config.db, database, MIGRATIONS, log)
   const maxWorkers = config.workers.count * SCALING_HEADROOM
   const plan = planServedConnections({
     workers: maxWorkers,

@@ -5,14 +5,12 @@ import type { Config } from '../platform/config/config.ts'
 import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
 import { FASTIFY_LISTEN_TEXT } from '../platform/logging/logger.ts'
 import { createCloseRegistry, type CloseRegistry } from '../platform/lifecycle/close-registry.ts'
-import { DATA_DIR_LOCKED_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
+import { PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
 import { createLifecycle, type LifecyclePhase } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { trackConnections } from '../platform/http/connections.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
-import { createDatabase, createServedPgliteDatabase, type Database } from '../platform/db/database.ts'
-import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
-import { prepareDatabase, StartupRefusal } from '../platform/db/prepare.ts'
+import { StartupRefusal } from '../platform/db/prepare.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import type { Readiness } from '../platform/health/plugin.ts'
@@ -20,7 +18,7 @@ import type { MetricSnapshot } from '../platform/metrics/fleet.ts'
 import { buildApp } from '../app.ts'
 import { faultRoutes } from '../platform/lifecycle/fault-routes.ts'
 import { SCOPES } from '../scopes.ts'
-import { prepareInBackground } from './database.ts'
+import { openDatabaseOrFail, prepareEmbeddedOrFail, prepareInBackground } from './database.ts'
 import { API_LISTENER, listenRefusal } from './listen-refusal.ts'
 import { FatalError, type ProcessControls, type ShutdownRequest } from './process.ts'
 
@@ -45,8 +43,8 @@ export interface RunningServer {
   url: string
   /** The graceful shutdown sequence, then every resource closed newest first. */
   close(request?: ShutdownRequest): Promise<void>
-  /** Responses sent since start: a worker is recycled after WORKER_MAX_REQUESTS of them. */
-  requestsServed(): number
+  /** Responses sent since start (http_requests_total): a worker is recycled after WORKER_MAX_REQUESTS. */
+  requestsServed(): Promise<number>
   /** What /health/ready answers, without a request. */
   readiness(): Promise<Readiness>
   /** This process's metrics, as the workers send them to their primary. */
@@ -66,26 +64,23 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   const resources = createCloseRegistry({ log: logger })
   // Every worker of this instance has a pool of its own: the connection budget counts them all.
   const dbConfig = { ...config.db, poolsPerInstance: config.workers.count }
-  const database = openDatabaseOrFail(config, logger, options.servedDatabaseUrl)
+  const database = openDatabaseOrFail(config.db, logger, options.servedDatabaseUrl)
   resources.add('database', () => database.close())
   // The embedded database is local: prepared before listening, and a failure here is final.
   if (database.backend === 'pglite') {
-    await prepareDatabase(dbConfig, database, MIGRATIONS, logger).catch((error: unknown) => {
-      throw error instanceof StartupRefusal
-        ? new FatalError(error.message, CONFIG_EXIT_CODE)
-        : new FatalError('cannot prepare the embedded database', 1, { cause: error })
-    })
+    await prepareEmbeddedOrFail(dbConfig, database, MIGRATIONS, logger)
   }
   const app = await buildApp(config, { logger, lifecycle, database, resources, version: options.version })
   // Only a served process under NODE_ENV=test: the process-model tests break a real worker with them.
   if (config.env === 'test') await app.register(faultRoutes)
   const connections = trackConnections(app.server)
-  let served = 0
-  app.addHook('onResponse', (_request, _reply, done) => {
-    served += 1
-    done()
-  })
-  const requestsServed = () => served
+  // Counted by the metrics step already: read from it once a heartbeat, not with a hook of its own.
+  const requestsServed = async () => {
+    const counter = app.metrics.getSingleMetric('http_requests_total')
+    if (counter === undefined) return 0
+    const { values } = await counter.get()
+    return values.reduce((sum, { value }) => sum + value, 0)
+  }
   const readiness = () => app.health.readiness()
   const phase = () => lifecycle.phase
   const close = async (request?: ShutdownRequest) => {
@@ -156,19 +151,4 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
     return undefined
   })
   return running
-}
-
-/** Opens the database; another process holding the embedded one's DATA_DIR exits 75, any other failure 1. */
-function openDatabaseOrFail(
-  config: Readonly<Config>,
-  logger: FastifyBaseLogger,
-  servedUrl: string | undefined,
-): Database {
-  try {
-    if (servedUrl !== undefined) return createServedPgliteDatabase(config.db, servedUrl, logger)
-    return createDatabase(config.db, logger)
-  } catch (error) {
-    if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
-    throw new FatalError('cannot open the database', 1, { cause: error })
-  }
 }

@@ -5,12 +5,12 @@ import type { RunningServer } from './http-server.ts'
 
 export function singleProcessSource(server: RunningServer): AdminSource {
   const started = performance.now()
-  const self = () => ({
+  const self = async () => ({
     slot: 1,
     pid: process.pid,
     state: server.phase(),
     uptime_s: Math.round((performance.now() - started) / 1000),
-    requests: server.requestsServed(),
+    requests: await server.requestsServed(),
     rss_bytes: process.memoryUsage.rss(),
   })
   return {
@@ -22,8 +22,8 @@ export function singleProcessSource(server: RunningServer): AdminSource {
     },
     async health() {
       const { ready, status, checks } = await server.readiness()
-      return { ok: ready, status, workers: [{ ...self(), ready, health: { status, checks } }] }
+      return { ok: ready, status, workers: [{ ...(await self()), ready, health: { status, checks } }] }
     },
-    workers: () => [self()],
+    workers: async () => [await self()],
   }
 }

@@ -200,10 +200,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
 
   function nextSlot(): number {
     for (let slot = 1; ; slot += 1) {
-      const taken = [...members.values()].some(
-        (member) => member.slot === slot && member.exitReason === undefined,
-      )
-      if (!taken) return slot
+      if (!live().some((member) => member.slot === slot)) return slot
     }
   }
 
@@ -336,7 +333,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       attempts === 0 ? 0 : Math.min(START_BACKOFF_FIRST_MS * 2 ** (attempts - 1), START_BACKOFF_MAX_MS)
     if (delayMs > 0) log.warn({ slot, retry_in_ms: delayMs, attempts }, 'restarting worker after backoff')
     setTimeout(() => {
-      if (!stopping && liveCount() < target) fork(slot)
+      if (!stopping && live().length < target) fork(slot)
     }, delayMs).unref()
   }
 
@@ -410,10 +407,6 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     clearTimeout(killer)
   }
 
-  function liveCount(): number {
-    return [...members.values()].filter((member) => member.exitReason === undefined).length
-  }
-
   function live(): Member[] {
     return [...members.values()].filter((member) => member.exitReason === undefined)
   }
@@ -447,13 +440,13 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           if (await surge(member, 'reload')) replaced += 1
         }
         // WORKERS may have changed in the configuration.
-        while (!stopping && liveCount() < target) {
+        while (!stopping && live().length < target) {
           const member = fork(nextSlot())
           await member.whenReady.promise
         }
         for (const member of live()
           .toReversed()
-          .slice(0, Math.max(0, liveCount() - target))) {
+          .slice(0, Math.max(0, live().length - target))) {
           await stopMember(member, 'scale_down', 0)
         }
         const outcome = replaced === previous.length ? 'finished' : 'failed'
@@ -461,7 +454,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const fields = {
           replaced,
           of: previous.length,
-          workers: liveCount(),
+          workers: live().length,
           duration_ms: Math.round(performance.now() - began),
         }
         if (outcome === 'finished') log.info(fields, 'reload finished')

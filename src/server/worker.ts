@@ -6,7 +6,7 @@ import type { Config } from '../platform/config/config.ts'
 import { createLogger } from '../platform/logging/logger.ts'
 import { isToWorker, WORKER_ENV, type FromWorker } from './fleet-messages.ts'
 import { startServer, type RunningServer } from './http-server.ts'
-import { runProcess } from './process.ts'
+import { runProcess, type ShutdownRequest } from './process.ts'
 
 export interface WorkerOptions {
   version: string
@@ -35,7 +35,7 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
         servedDatabaseUrl: process.env[WORKER_ENV.servedDatabase],
         announce: false,
       })
-      serveThePrimary(server, send)
+      serveThePrimary(server, send, (request) => controls.requestShutdown(request))
       // Closed first, once every request has finished: the primary keeps the last counts when it exits.
       // Awaited until written, so process.exit cannot cut the message short.
       server.resources.add('final metrics', async () =>
@@ -43,19 +43,18 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
       )
       // A worker whose primary is gone (kill -9) is ended at once by node:cluster itself: nobody would
       // supervise it.
-      process.on('message', (message: unknown) => {
-        if (isToWorker(message) && message.type === 'stop') {
-          controls.requestShutdown({ reason: message.reason, drainDelayMs: message.drainDelayMs })
-        }
-      })
       void send({ type: 'ready', url: server.url })
     },
     { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU'] },
   )
 }
 
-/** Answers the primary's heartbeats and its scrape and health requests. */
-function serveThePrimary(server: RunningServer, send: (message: FromWorker) => Promise<void>): void {
+/** Answers the primary's heartbeats and its scrape and health requests, and drains when told to stop. */
+function serveThePrimary(
+  server: RunningServer,
+  send: (message: FromWorker) => Promise<void>,
+  stop: (request: ShutdownRequest) => void,
+): void {
   const lag = monitorEventLoopDelay({ resolution: 20 })
   lag.enable()
   process.on('message', (message: unknown) => {
@@ -65,13 +64,15 @@ function serveThePrimary(server: RunningServer, send: (message: FromWorker) => P
         // Worst delay since the last heartbeat, in ms; then start a new window.
         const eventLoopLagMs = Math.round(lag.max / 1e6)
         lag.reset()
-        void send({
-          type: 'heartbeat',
-          seq: message.seq,
-          requests: server.requestsServed(),
-          rssBytes: process.memoryUsage.rss(),
-          eventLoopLagMs,
-        })
+        void server.requestsServed().then((requests) =>
+          send({
+            type: 'heartbeat',
+            seq: message.seq,
+            requests,
+            rssBytes: process.memoryUsage.rss(),
+            eventLoopLagMs,
+          }),
+        )
         return
       }
       case 'health':
@@ -88,6 +89,7 @@ function serveThePrimary(server: RunningServer, send: (message: FromWorker) => P
         )
         return
       case 'stop':
+        stop({ reason: message.reason, drainDelayMs: message.drainDelayMs })
         return
     }
   })
