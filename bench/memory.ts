@@ -1,7 +1,8 @@
 // Memory of one `bulwark serve` process: resident set (VmRSS) and V8 heap at idle and after a bounded
 // burst of the benchmark's requests plus math evaluations, on PostgreSQL or on the in-process PGlite.
 // Usage: node bench/memory.ts [--dist dist] [--database postgres|pglite] [--seconds 5] [--connections 10]
-// [--log-level warn] [--node-flags='--max-semi-space-size=16']
+// [--log-level warn] [--node-flags='--max-semi-space-size=16'] (default: the shipped memory flags of
+// src/server/memory-flags.ts; --node-flags='' for V8's defaults)
 // (build first: node scripts/build.ts dist). Traffic goes to 127.0.0.1 only; every step is bounded.
 import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -14,6 +15,7 @@ import { dropBenchDatabase, openBenchDatabase } from './database.ts'
 import { readRssMb } from './measure.ts'
 import { PLAN_OWNER } from './plans.ts'
 import { findFreePort, installCleanup, spawnPinned, stopProcess } from './processes.ts'
+import { MEMORY_FLAGS } from '../src/server/memory-flags.ts'
 import { createBulwarkSecrets } from './targets.ts'
 
 interface Autocannon {
@@ -33,7 +35,7 @@ const { values: options } = parseArgs({
     connections: { type: 'string', default: '10' },
     'log-level': { type: 'string', default: 'warn' },
     // Flags for the server's Node, given with '=': --node-flags='--max-semi-space-size=16'.
-    'node-flags': { type: 'string', default: '' },
+    'node-flags': { type: 'string', default: MEMORY_FLAGS.join(' ') },
   },
 })
 const DATABASE_NAME = 'bulwark_memory'

@@ -3,7 +3,7 @@
 // the load generator (bench/load.ts, its own process) to core 1. The servers take turns in rounds
 // (bench/summary.ts takes the medians), so a drift of the machine's speed over minutes reaches all alike.
 // After the load, reads each Bulwark process's RSS. Prints the tables and writes bench/results/latest.json.
-// `--semi-space` adds Bulwark WORKERS=1 without --max-semi-space-size=16, to price that flag.
+// `--v8-defaults` adds Bulwark WORKERS=1 without the memory flags (src/server/memory-flags.ts), to price them.
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -43,8 +43,8 @@ interface RunOptions {
   rounds: number
   warmupS: number
   durationS: number
-  /** Also measure Bulwark WORKERS=1 with V8's default semi-space size. */
-  compareSemiSpace: boolean
+  /** Also measure Bulwark WORKERS=1 with V8's default heap settings. */
+  compareV8Defaults: boolean
 }
 
 function readWholeNumber(name: string, fallback: number, max: number): number {
@@ -60,13 +60,13 @@ function readOptions(): RunOptions {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
-      'semi-space': { type: 'boolean', default: false },
+      'v8-defaults': { type: 'boolean', default: false },
     },
   })
-  const compareSemiSpace = values['semi-space']
-  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3, compareSemiSpace }
+  const compareV8Defaults = values['v8-defaults']
+  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3, compareV8Defaults }
   return {
-    compareSemiSpace,
+    compareV8Defaults,
     rounds: readWholeNumber('BENCH_ROUNDS', 3, 20),
     warmupS: WARMUP_S,
     durationS: readWholeNumber('BENCH_DURATION_S', 5, 600),

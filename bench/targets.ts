@@ -1,5 +1,5 @@
 // The servers compared, and how each is started: the same Node binary, a clean environment. Bulwark runs
-// as npm start runs it (--max-semi-space-size=16), once as one process (WORKERS=1) and once as a primary
+// as npm start runs it (with the memory flags of src/server/memory-flags.ts), once as one process (WORKERS=1) and once as a primary
 // with two workers (WORKERS=2). Also the API key every request carries, created with Bulwark's own CLI
 // before any server starts.
 import { execFile } from 'node:child_process'
@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { MEMORY_FLAGS } from '../src/server/memory-flags.ts'
 import { PLAN_OWNER } from './plans.ts'
 
 export const TARGET_IDS = [
@@ -15,15 +16,13 @@ export const TARGET_IDS = [
   'minimal-fastify',
   'bulwark',
   'bulwark-2-workers',
-  'bulwark-default-semi-space',
+  'bulwark-v8-defaults',
 ] as const
 export type TargetId = (typeof TARGET_IDS)[number]
 
 /** The Bulwark variants, each compared with the two floors. `bulwark` is the one the targets apply to. */
-export const BULWARK_TARGET_IDS = ['bulwark', 'bulwark-2-workers', 'bulwark-default-semi-space'] as const
+export const BULWARK_TARGET_IDS = ['bulwark', 'bulwark-2-workers', 'bulwark-v8-defaults'] as const
 
-/** The young generation npm start and the supervisor give Bulwark's processes (see src/server/supervisor.ts). */
-const SEMI_SPACE_FLAG = '--max-semi-space-size=16'
 
 export interface Target {
   id: TargetId
@@ -41,8 +40,8 @@ export interface Target {
 }
 
 export interface TargetOptions {
-  /** Adds Bulwark as one process without the semi-space flag, to price the flag. */
-  compareSemiSpace: boolean
+  /** Adds Bulwark as one process with V8's default heap settings, to price the memory flags. */
+  compareV8Defaults: boolean
 }
 
 /** The environment nothing of the caller's shell leaks into: the servers see only what is listed here. */
@@ -150,27 +149,27 @@ export function createTargets(
     {
       id: 'bulwark',
       label: 'Bulwark W=1',
-      args: [SEMI_SPACE_FLAG, 'dist/main.js', 'serve'],
+      args: [...MEMORY_FLAGS, 'dist/main.js', 'serve'],
       env: { ...bulwark, WORKERS: '1' },
       logsToStdout: true,
       workers: 0,
       cores: [0],
     },
     {
-      // The primary passes its own semi-space flag on to the workers, as under npm start.
+      // The primary passes its own memory flags on to the workers, as under npm start.
       id: 'bulwark-2-workers',
       label: 'Bulwark W=2',
-      args: [SEMI_SPACE_FLAG, 'dist/main.js', 'serve'],
+      args: [...MEMORY_FLAGS, 'dist/main.js', 'serve'],
       env: { ...bulwark, WORKERS: '2' },
       logsToStdout: true,
       workers: 2,
       cores: [0, 1],
     },
   ]
-  if (options.compareSemiSpace) {
+  if (options.compareV8Defaults) {
     targets.push({
-      id: 'bulwark-default-semi-space',
-      label: 'Bulwark W=1 semi default',
+      id: 'bulwark-v8-defaults',
+      label: 'Bulwark W=1 V8 defaults',
       args: ['dist/main.js', 'serve'],
       env: { ...bulwark, WORKERS: '1' },
       logsToStdout: true,

@@ -8,6 +8,7 @@ import type { FastifyBaseLogger } from 'fastify'
 import type { LifecycleConfig, WorkersConfig } from '../platform/config/config.ts'
 import { SHUTDOWN_CLOSE_MARGIN_MS } from '../platform/config/groups/lifecycle.ts'
 import { isFromWorker, WORKER_ENV, type FromWorker, type ToWorker } from './fleet-messages.ts'
+import { withMemoryFlags } from './memory-flags.ts'
 
 /** Failures (crashes, failed starts, heartbeat kills) this many within CRASH_LOOP_WINDOW_MS stop the server. */
 export const CRASH_LOOP_FAILURES = 5
@@ -15,12 +16,6 @@ export const CRASH_LOOP_WINDOW_MS = 60_000
 /** Backoff before restarting a slot whose worker died before it was ready: doubles up to the maximum. */
 const START_BACKOFF_FIRST_MS = 250
 const START_BACKOFF_MAX_MS = 16_000
-/**
- * V8's young generation grows to 128 MB per process by default under this server's allocation pattern; 16 MB
- * semi-spaces keep a worker's RSS under 150 MB after load (docs/BENCHMARKS.md, Memory). A flag given to the
- * primary (node --max-semi-space-size=N, or NODE_OPTIONS) wins.
- */
-const WORKER_SEMI_SPACE_FLAG = '--max-semi-space-size=16'
 /** How long a failed replacement (surge) waits before the same worker is recycled again. */
 const SURGE_RETRY_MS = 10_000
 
@@ -155,10 +150,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   const allReady = Promise.withResolvers<undefined>()
   const answerListeners = new Set<(slot: number, message: FromWorker) => void>()
 
-  const execArgv = process.execArgv.some((flag) => flag.startsWith('--max-semi-space-size'))
-    ? process.execArgv
-    : [...process.execArgv, WORKER_SEMI_SPACE_FLAG]
-  cluster.setupPrimary({ execArgv })
+  // Workers get the memory flags (src/server/memory-flags.ts) unless the operator gave the primary others.
+  cluster.setupPrimary({ execArgv: withMemoryFlags(process.execArgv, process.env.NODE_OPTIONS) })
   let seq = 0
   let heartbeat = startHeartbeat()
 

@@ -5,11 +5,12 @@ import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { createServer as createNetServer, type AddressInfo } from 'node:net'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it, type TestContext } from 'node:test'
+import { MEMORY_FLAGS } from '../../src/server/memory-flags.ts'
 import { isolatedEnv, MAIN, runBulwark, startServer, type ServerProcess } from '../helpers/server-process.ts'
 import { startSteadyLoad, type LoadTally } from '../helpers/steady-load.ts'
 
@@ -96,6 +97,12 @@ describe('workers under load (issue 11)', { timeout: 240_000 }, () => {
     assert.equal(after.length, 2)
     for (const pid of before) assert.ok(!after.includes(pid), `worker ${pid} was not replaced`)
     assert.ok(tally.rate >= 300, `the load was ${tally.rate} req/s`)
+    // Replacements run with the memory flags too (src/server/memory-flags.ts), though the test's primary
+    // was started without them.
+    for (const pid of after) {
+      const argv = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0')
+      for (const flag of MEMORY_FLAGS) assert.ok(argv.includes(flag), `worker ${pid} runs ${argv.join(' ')}`)
+    }
   })
 
   it('SIGTERM under load: no failed in-flight request, exit 0 within the timeout', async (t) => {
