@@ -3,7 +3,8 @@
 // the load generator (bench/load.ts, its own process) to core 1. The servers take turns in rounds
 // (bench/summary.ts takes the medians), so a drift of the machine's speed over minutes reaches all alike.
 // After the load, reads each Bulwark process's RSS. Prints the tables and writes bench/results/latest.json.
-// `--v8-defaults` adds Bulwark WORKERS=1 without the memory flags (src/server/memory-flags.ts), to price them.
+// `--v8-defaults` adds Bulwark WORKERS=1 without the memory flags (src/server/memory-flags.ts), to price them;
+// `--base DIR` adds Bulwark WORKERS=1 built from another commit into DIR, to measure a change in one run.
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { release, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -45,6 +46,8 @@ interface RunOptions {
   durationS: number
   /** Also measure Bulwark WORKERS=1 with V8's default heap settings. */
   compareV8Defaults: boolean
+  /** `--base DIR`: also Bulwark W=1 from a build of another commit (node scripts/build.ts DIR). */
+  baseDist: string | undefined
 }
 
 function readWholeNumber(name: string, fallback: number, max: number): number {
@@ -61,12 +64,15 @@ function readOptions(): RunOptions {
     options: {
       quick: { type: 'boolean', default: false },
       'v8-defaults': { type: 'boolean', default: false },
+      base: { type: 'string' },
     },
   })
   const compareV8Defaults = values['v8-defaults']
-  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3, compareV8Defaults }
+  const baseDist = values.base
+  if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3, compareV8Defaults, baseDist }
   return {
     compareV8Defaults,
+    baseDist,
     rounds: readWholeNumber('BENCH_ROUNDS', 3, 20),
     warmupS: WARMUP_S,
     durationS: readWholeNumber('BENCH_DURATION_S', 5, 600),

@@ -17,12 +17,17 @@ export const TARGET_IDS = [
   'bulwark',
   'bulwark-2-workers',
   'bulwark-v8-defaults',
+  'bulwark-base',
 ] as const
 export type TargetId = (typeof TARGET_IDS)[number]
 
 /** The Bulwark variants, each compared with the two floors. `bulwark` is the one the targets apply to. */
-export const BULWARK_TARGET_IDS = ['bulwark', 'bulwark-2-workers', 'bulwark-v8-defaults'] as const
-
+export const BULWARK_TARGET_IDS = [
+  'bulwark',
+  'bulwark-2-workers',
+  'bulwark-v8-defaults',
+  'bulwark-base',
+] as const
 
 export interface Target {
   id: TargetId
@@ -42,6 +47,8 @@ export interface Target {
 export interface TargetOptions {
   /** Adds Bulwark as one process with V8's default heap settings, to price the memory flags. */
   compareV8Defaults: boolean
+  /** Adds Bulwark W=1 built from another commit into this directory (before/after in one run). */
+  baseDist: string | undefined
 }
 
 /** The environment nothing of the caller's shell leaks into: the servers see only what is listed here. */
@@ -87,6 +94,9 @@ function bulwarkEnv(databaseUrl: string, secrets: BulwarkSecrets): Record<string
     DB_SSL: 'disable',
     // bench/database.ts has migrated already; this only finds nothing pending, as a restart would.
     MIGRATE_ON_START: 'true',
+    // Every request is counted against the key's limit, as shipped; the limit itself is above what the
+    // benchmark can send, so that the servers answer the same 200s (a build without rate limits ignores it).
+    RATE_LIMIT_PRINCIPAL: '100000/1s',
     // A developer's .env in the working directory must not change what is measured.
     ENV_FILE: '/dev/null',
     // A free port: two Bulwark targets run at once, and the bench reads memory from /proc, not from here.
@@ -171,6 +181,17 @@ export function createTargets(
       id: 'bulwark-v8-defaults',
       label: 'Bulwark W=1 V8 defaults',
       args: ['dist/main.js', 'serve'],
+      env: { ...bulwark, WORKERS: '1' },
+      logsToStdout: true,
+      workers: 0,
+      cores: [0],
+    })
+  }
+  if (options.baseDist !== undefined) {
+    targets.push({
+      id: 'bulwark-base',
+      label: 'Bulwark W=1 base',
+      args: [...MEMORY_FLAGS, `${options.baseDist}/main.js`, 'serve'],
       env: { ...bulwark, WORKERS: '1' },
       logsToStdout: true,
       workers: 0,

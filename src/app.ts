@@ -39,6 +39,8 @@ import { authPlugin } from './platform/auth/plugin.ts'
 import type { Database } from './platform/db/database.ts'
 import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts'
 import { databasePlugin } from './platform/db/plugin.ts'
+import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
+import { createLocalStore } from './platform/rate-limit/stores.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
 import { createAuditStore } from './modules/accounts/audit.ts'
@@ -78,6 +80,20 @@ declare module 'fastify' {
     metrics: Registry
   }
 }
+
+/** The routes that guess or create credentials: RATE_LIMIT_SENSITIVE applies to them too. */
+const SENSITIVE_ROUTES = [
+  'POST /api/v1/auth/register',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/refresh',
+  'POST /api/v1/auth/password',
+  'POST /api/v1/auth/mfa/totp',
+  'POST /api/v1/auth/mfa/totp/confirm',
+  'POST /api/v1/auth/mfa/totp/disable',
+  'POST /api/v1/api-keys',
+] as const
+/** How long a worker waits for the primary's rate-limit decision before deciding alone. */
+const RATE_LIMIT_PRIMARY_TIMEOUT_MS = 250
 
 export interface AppDeps {
   logger: FastifyBaseLogger
@@ -191,6 +207,28 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     apiKeyPrefix: API_KEY_PREFIX,
     adminMfaRequired: config.auth.adminMfa === 'required',
     realm: 'bulwark',
+  })
+  // After the gate, which names the caller each limit counts.
+  const rateStore = createLocalStore({
+    maxKeys: config.rateLimit.maxKeys,
+    workers: config.workers.count,
+    timeoutMs: RATE_LIMIT_PRIMARY_TIMEOUT_MS,
+    onFallback: (active) => {
+      if (active)
+        deps.logger.warn(
+          {},
+          'rate limits: the primary did not answer in time; deciding in this worker with its share of each limit',
+        )
+      else deps.logger.info({}, 'rate limits: the primary answers again')
+    },
+  })
+  deps.resources.add('rate limits', () => rateStore.close())
+  await app.register(rateLimitPlugin, {
+    policies: config.rateLimit,
+    store: rateStore,
+    sensitiveRoutes: SENSITIVE_ROUTES,
+    exemptUrls: ['/health/live', '/health/ready'],
+    metrics,
   })
   await app.register(docsPlugin, {
     enabled: config.docs.enabled,

@@ -619,7 +619,7 @@ export interface components {
              * @description Stable code; see the table in the API description
              * @enum {string}
              */
-            error_code: "API_KEY_NOT_FOUND" | "AUTHENTICATION_REQUIRED" | "AUTH_BUSY" | "BAD_REQUEST" | "CORS_ORIGIN_DENIED" | "CREDENTIALS_INVALID" | "CSRF_TOKEN_INVALID" | "DATABASE_TIMEOUT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "EXPRESSION_FORBIDDEN" | "EXPRESSION_INVALID" | "EXPRESSION_TOO_COMPLEX" | "HANDLER_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "LOGIN_FAILED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MFA_CODE_INVALID" | "MFA_ENROLLMENT_REQUIRED" | "MFA_REQUIRED" | "MFA_STATE_CONFLICT" | "NOT_FOUND" | "PASSWORD_REJECTED" | "PAYLOAD_TOO_LARGE" | "PERMISSION_DENIED" | "PLAN_NOT_FOUND" | "PLAN_PRECONDITION_REQUIRED" | "PLAN_VERSION_MISMATCH" | "REFRESH_TOKEN_INVALID" | "REGISTRATION_CLOSED" | "REQUEST_TIMEOUT" | "RESULT_NOT_FINITE" | "RESULT_TOO_LARGE" | "SERVICE_UNAVAILABLE" | "SESSION_NOT_FOUND" | "TOO_MANY_ATTEMPTS" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            error_code: "API_KEY_NOT_FOUND" | "AUTHENTICATION_REQUIRED" | "AUTH_BUSY" | "BAD_REQUEST" | "CORS_ORIGIN_DENIED" | "CREDENTIALS_INVALID" | "CSRF_TOKEN_INVALID" | "DATABASE_TIMEOUT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "EXPRESSION_FORBIDDEN" | "EXPRESSION_INVALID" | "EXPRESSION_TOO_COMPLEX" | "HANDLER_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "LOGIN_FAILED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MFA_CODE_INVALID" | "MFA_ENROLLMENT_REQUIRED" | "MFA_REQUIRED" | "MFA_STATE_CONFLICT" | "NOT_FOUND" | "PASSWORD_REJECTED" | "PAYLOAD_TOO_LARGE" | "PERMISSION_DENIED" | "PLAN_NOT_FOUND" | "PLAN_PRECONDITION_REQUIRED" | "PLAN_VERSION_MISMATCH" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REGISTRATION_CLOSED" | "REQUEST_TIMEOUT" | "RESULT_NOT_FINITE" | "RESULT_TOO_LARGE" | "SERVICE_UNAVAILABLE" | "SESSION_NOT_FOUND" | "TOO_MANY_ATTEMPTS" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
             request_id: string;
             /** Format: date-time */
             timestamp: string;
@@ -850,6 +850,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -926,7 +930,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -983,6 +987,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1048,7 +1056,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1105,6 +1113,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1177,7 +1189,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1226,6 +1238,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1296,7 +1312,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1345,6 +1361,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1415,7 +1435,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1468,6 +1488,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1546,7 +1570,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1599,6 +1623,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1671,7 +1699,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1720,6 +1748,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1792,7 +1824,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1843,6 +1875,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1924,7 +1960,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1973,6 +2009,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2056,7 +2096,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2109,6 +2149,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2196,7 +2240,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2249,6 +2293,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2336,7 +2384,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2393,6 +2441,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2484,7 +2536,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2540,6 +2592,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2612,7 +2668,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2665,6 +2721,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2737,7 +2797,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2788,6 +2848,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2871,7 +2935,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2920,6 +2984,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "public, max-age=300";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2970,7 +3038,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3023,6 +3091,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3113,7 +3185,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3166,6 +3238,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3242,7 +3318,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3294,6 +3370,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "private, no-cache";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3372,7 +3452,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3441,6 +3521,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "private, no-cache";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3513,7 +3597,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3569,6 +3653,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     /** @description The URL of the new plan */
                     Location?: string;
                     /** @description The version of this plan, for If-Match on a later change */
@@ -3651,7 +3739,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3702,6 +3790,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "private, no-cache";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     /** @description The version of this plan, for If-Match on a later change */
                     ETag?: string;
                     [name: string]: unknown;
@@ -3787,7 +3879,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3841,6 +3933,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3933,7 +4029,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3991,6 +4087,10 @@ export interface operations {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
+                    /** @description The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated. */
+                    "RateLimit-Policy"?: string;
+                    /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
+                    RateLimit?: string;
                     /** @description The version of this plan, for If-Match on a later change */
                     ETag?: string;
                     [name: string]: unknown;
@@ -4098,7 +4198,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many failed attempts or requests; retry after Retry-After seconds */
+            /** @description Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds */
             429: {
                 headers: {
                     /** @description How a cache may keep this response. */

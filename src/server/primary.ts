@@ -1,6 +1,7 @@
 // The primary of a server with several workers: owns the embedded database (served to the workers over a
 // private socket), runs the supervisor and the management listener, and turns signals into fleet
 // operations: TERM/INT stop gracefully, HUP reloads one worker at a time, TTIN/TTOU add or remove one.
+import cluster from 'node:cluster'
 import { createServer, type AddressInfo } from 'node:net'
 import type { FastifyBaseLogger } from 'fastify'
 import type { Config } from '../platform/config/config.ts'
@@ -12,6 +13,7 @@ import type { ProcessLogger } from '../platform/logging/logger.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
 import { createMetricsRegistry } from '../platform/metrics/registry.ts'
 import { createFleetMetrics } from '../platform/metrics/fleet.ts'
+import { serveClusterLimits } from '../platform/rate-limit/cluster-store.ts'
 import type { AdminSource } from './admin.ts'
 import { startAdmin } from './admin-server.ts'
 import { openEmbeddedForWorkers } from './embedded-database.ts'
@@ -70,6 +72,12 @@ export async function runPrimary(
     const embedded =
       config.db.url === undefined ? await openEmbeddedForWorkers(config, logger, resources) : undefined
     Object.assign(workerEnv, embedded?.workerEnv)
+
+    // The workers' rate limits without Redis, and their fallback with it: one log for all of them.
+    const limits = serveClusterLimits(cluster, config.rateLimit.maxKeys)
+    resources.add('rate limits', () => {
+      limits.stop()
+    })
 
     const registry = createMetricsRegistry({ processMetrics: true })
     const fleetMetrics = createFleetMetrics()

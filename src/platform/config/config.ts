@@ -7,6 +7,7 @@ import type { DocsConfig } from './groups/docs.ts'
 import type { LifecycleConfig } from './groups/lifecycle.ts'
 import type { LogConfig } from './groups/logging.ts'
 import type { MathLimits } from './groups/math.ts'
+import type { RateLimitConfig } from './groups/rate-limit.ts'
 import type { SecurityConfig } from './groups/security.ts'
 import type { ServerConfig } from './groups/server.ts'
 import type { WorkersConfig } from './groups/workers.ts'
@@ -31,6 +32,7 @@ export interface Config {
   db: DatabaseConfig
   log: LogConfig
   math: MathLimits
+  rateLimit: RateLimitConfig
   lifecycle: LifecycleConfig
   workers: WorkersConfig
   admin: AdminConfig

@@ -13,6 +13,7 @@ import { loggingGroup } from './groups/logging.ts'
 import { mathGroup } from './groups/math.ts'
 import { securityGroup } from './groups/security.ts'
 import { serverGroup } from './groups/server.ts'
+import { rateLimitGroup } from './groups/rate-limit.ts'
 import { workersGroup } from './groups/workers.ts'
 import { CONFIG_SECTIONS, type ConfigSection, type VariableSpec } from './variable.ts'
 
@@ -30,6 +31,7 @@ export const CONFIG_GROUPS = {
   db: databaseGroup,
   log: loggingGroup,
   math: mathGroup,
+  rateLimit: rateLimitGroup,
   lifecycle: lifecycleGroup,
   workers: workersGroup,
   admin: adminGroup,

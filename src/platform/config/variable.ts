@@ -12,6 +12,7 @@ export const CONFIG_SECTIONS = [
   'database',
   'logging',
   'limits',
+  'rate-limits',
   'lifecycle',
   'workers',
   'admin',

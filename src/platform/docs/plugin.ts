@@ -34,7 +34,8 @@ const COMMON_ERRORS: Readonly<Record<string, string>> = {
   '415': 'Body is not application/json',
   '422': 'Invalid input; `errors` names each field',
   '500': 'Unexpected error; quote error_id',
-  '429': 'Too many failed attempts or requests; retry after Retry-After seconds',
+  '429':
+    'Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds',
   '503': 'Unavailable or past its deadline; retry later',
 }
 
@@ -52,6 +53,20 @@ const CACHING = [
   `\`${CACHE_CONTROL.privateRevalidate}\` for other authenticated reads (a private cache revalidates with the ETag);`,
   '`public, max-age=300` for the public keys at /.well-known/jwks.json.',
 ].join(' ')
+
+/** The fields platform/rate-limit sets on every answer outside the probes. */
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': {
+    type: 'string',
+    description:
+      'The rate-limit policies that apply to this request (IETF RateLimit fields): `"name";q=REQUESTS;w=WINDOW_SECONDS`, comma-separated.',
+  },
+  RateLimit: {
+    type: 'string',
+    description:
+      'Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window.',
+  },
+} as const
 
 /** The Cache-Control header of a documented response. */
 function cacheControlHeader(value: string) {
@@ -159,7 +174,10 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
       const own = (schema as { response?: Record<string, object> } | undefined)?.response ?? {}
       const extraHeaders = route.config?.responseHeaders ?? {}
       // Successful responses carry the route's Cache-Control; errors are no-store (problemResponse).
-      const successHeaders = cacheControlHeader(cacheControlOf(route.method, route.config))
+      const successHeaders = {
+        ...cacheControlHeader(cacheControlOf(route.method, route.config)),
+        ...(url.startsWith('/health/') ? {} : RATE_LIMIT_HEADERS),
+      }
       for (const [status, definition] of Object.entries(own)) {
         const isError = /^[45]/.test(status)
         const headers = isError ? cacheControlHeader(CACHE_CONTROL.noStore) : successHeaders

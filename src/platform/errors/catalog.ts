@@ -39,6 +39,12 @@ export const PLATFORM_ERRORS = {
     title: 'Validation failed',
     description: 'The input does not match the schema; `errors` names each invalid field.',
   },
+  RATE_LIMITED: {
+    status: 429,
+    title: 'Too many requests',
+    description:
+      'The caller made more requests than its rate limit allows in the window (RATE_LIMIT_*); the RateLimit field says which policy, retry after Retry-After seconds.',
+  },
   HEADERS_TOO_LARGE: {
     status: 431,
     title: 'Request header fields too large',

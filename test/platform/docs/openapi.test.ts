@@ -179,7 +179,11 @@ describe('openapi.json', () => {
       'ETag',
       'Idempotent-Replayed',
       'Location',
+      'RateLimit',
+      'RateLimit-Policy',
     ])
+    // The probes are never rate limited, so their answers carry no RateLimit fields.
+    assert.ok(!('RateLimit' in (document.paths['/health/live']?.get?.responses['200']?.headers ?? {})))
     assert.ok('ETag' in (document.paths['/api/v1/plans/{id}']?.get?.responses['200']?.headers ?? {}))
     assert.ok((document.servers?.length ?? 0) > 0)
   })
