@@ -1,5 +1,6 @@
 // Failed logins: lock-outs per account and per client IP, their audit events, and the one answer a
-// failure gets (a wrong password, an unknown account and a wrong second factor look the same).
+// failure gets (a wrong password, an unknown account and a wrong second factor look the same). An account
+// lock-out refuses every login of the account; a client IP's refuses only the failures from it.
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
 import { recordAudit } from '../../platform/auth/audit.ts'
 import { challenge, tooManyAttempts } from '../../platform/auth/errors.ts'
@@ -20,12 +21,14 @@ const ipKey = (context: ClientContext) => `login:ip:${context.ip ?? ''}`
 
 export function createLoginGuard({ attempts, audit: log, realm }: LoginGuardOptions) {
   return {
-    /** Throws 429 while the account or the client IP is locked out. */
-    async check(email: string, context: ClientContext): Promise<void> {
-      const locked = Math.max(
-        await attempts.account.lockedFor(accountKey(email)),
-        await attempts.ip.lockedFor(ipKey(context)),
-      )
+    /**
+     * Throws 429 while the account is locked out, even for the right password. A locked-out client IP is
+     * not checked here: its right passwords still log in (one guesser behind a NAT must not lock out
+     * everyone there); its wrong ones answer 429 (failure below), and RATE_LIMIT_SENSITIVE bounds how
+     * many it may try.
+     */
+    async check(email: string): Promise<void> {
+      const locked = await attempts.account.lockedFor(accountKey(email))
       if (locked > 0) throw tooManyAttempts(locked)
     },
 
@@ -40,6 +43,7 @@ export function createLoginGuard({ attempts, audit: log, realm }: LoginGuardOpti
       context: ClientContext,
     ): Promise<AppError> {
       const keys = [accountKey(email), ipKey(context)] as const
+      const ipLocked = await attempts.ip.lockedFor(keys[1])
       const locks = await Promise.all([
         attempts.account.recordFailure(keys[0]),
         attempts.ip.recordFailure(keys[1]),
@@ -59,6 +63,7 @@ export function createLoginGuard({ attempts, audit: log, realm }: LoginGuardOpti
           detail: { reason: 'login_failures', lock_s: Math.ceil(lockMs / 1000) },
         })
       }
+      if (ipLocked > 0) return tooManyAttempts(ipLocked)
       return accountErrors.LOGIN_FAILED({
         headers: { 'www-authenticate': challenge(realm, 'invalid_token') },
       })

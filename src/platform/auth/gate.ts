@@ -157,9 +157,16 @@ export function createAuthenticator(
 ): (request: GateRequest) => Principal | Promise<Principal> {
   const { verifiers, apiKeyAttempts, audit, realm } = options
 
+  /**
+   * A bad key: counted against the client IP; while that IP is locked out, answered 429 instead of 401.
+   * A valid key from a locked-out IP is still admitted: one bad actor behind a NAT or a proxy must not
+   * lock out everyone else there, and a key's 256-bit secret cannot be guessed however many tries pass.
+   */
   async function apiKeyFailed(request: GateRequest, attemptKey: string): Promise<never> {
+    const locked = await apiKeyAttempts.lockedFor(attemptKey)
     const event = lockoutEvent(request, attemptKey, await apiKeyAttempts.recordFailure(attemptKey))
     if (event !== undefined) await audit.record(event)
+    if (locked > 0) throw tooManyAttempts(locked)
     throw unauthorized(realm, 'CREDENTIALS_INVALID')
   }
 
@@ -180,13 +187,9 @@ export function createAuthenticator(
         return cookie ? { ...principal, via: 'cookie' } : principal
       })
     }
-    const attemptKey = apiKeyAttemptKey(request.ip)
-    return settle(apiKeyAttempts.lockedFor(attemptKey), (locked) => {
-      if (locked > 0) throw tooManyAttempts(locked)
-      return settle(verifiers.apiKey(credential.value), (principal) =>
-        principal === undefined ? apiKeyFailed(request, attemptKey) : principal,
-      )
-    })
+    return settle(verifiers.apiKey(credential.value), (principal) =>
+      principal === undefined ? apiKeyFailed(request, apiKeyAttemptKey(request.ip)) : principal,
+    )
   }
 }
 

@@ -49,7 +49,10 @@ describe('login guard', () => {
     const locks = events.filter((event) => event.event === 'auth.lockout').map((event) => event.subject)
     assert.deepEqual(locks, ['login:account:ada@example.com', 'login:ip:192.0.2.1'])
     assert.equal(events[0]?.subject, 'ada@example.com')
-    await assert.rejects(guard.check('ada@example.com', CLIENT), { code: 'TOO_MANY_ATTEMPTS' })
+    await assert.rejects(guard.check('ada@example.com'), { code: 'TOO_MANY_ATTEMPTS' })
+    // The locked-out IP's next failure answers 429 rather than 401.
+    const next = await guard.failure('grace@example.com', undefined, 'wrong_password', CLIENT)
+    assert.equal(next.code, 'TOO_MANY_ATTEMPTS')
   })
 
   it('forgets the failures of the account on reset, while those of the client IP stay counted', async () => {
@@ -61,7 +64,13 @@ describe('login guard', () => {
     await guard.failure('ada@example.com', undefined, 'wrong_password', other)
     await guard.failure('grace@example.com', undefined, 'wrong_password', CLIENT)
 
-    await guard.check('ada@example.com', other)
-    await assert.rejects(guard.check('grace@example.com', CLIENT), { code: 'TOO_MANY_ATTEMPTS' })
+    await guard.check('ada@example.com')
+    // CLIENT reached the threshold (ada, then grace): its failures answer 429 now, but a login of an
+    // account that is not locked out, from that same IP, is not refused before its password is checked.
+    await guard.check('grace@example.com')
+    const next = await guard.failure('grace@example.com', undefined, 'wrong_password', CLIENT)
+    assert.equal(next.code, 'TOO_MANY_ATTEMPTS')
+    const elsewhere = await guard.failure('ada@example.com', undefined, 'wrong_password', other)
+    assert.equal(elsewhere.code, 'LOGIN_FAILED')
   })
 })

@@ -144,7 +144,7 @@ describe('the authentication gate', () => {
     assert.equal((event?.audit as { reason: string }).reason, 'missing_scope')
   })
 
-  it('locks an IP out with 429 and Retry-After after repeated bad API keys, even for a valid key', async (t) => {
+  it('locks an IP out with 429 and Retry-After after repeated bad API keys, but not its valid keys', async (t) => {
     const { apiKey, anonymous } = await buildTestApp(t, { AUTH_LOCKOUT_IP_THRESHOLD: '3' })
     const bad = `bk_0123456789abcdef_${'D'.repeat(43)}`
 
@@ -160,6 +160,7 @@ describe('the authentication gate', () => {
 
     assertProblem(locked, 429, 'TOO_MANY_ATTEMPTS')
     assert.equal(locked.headers['retry-after'], '30')
-    assertProblem(good, 429, 'TOO_MANY_ATTEMPTS')
+    // One bad actor behind a NAT must not lock out everyone there: the valid key is served.
+    assert.equal(good.statusCode, 200, good.body)
   })
 })

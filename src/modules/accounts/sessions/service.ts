@@ -109,7 +109,7 @@ export function createSessionsService(
   return {
     async login(input: LoginInput, context: ClientContext): Promise<TokenPair> {
       const email = normaliseEmail(input.email)
-      await guard.check(email, context)
+      await guard.check(email)
       const user = await users.findByEmail(email)
       // Unknown accounts verify against a dummy hash: same cost, same answer as a wrong password.
       const { ok, rehash } = await hasher.verify(input.password, user?.password_hash)
