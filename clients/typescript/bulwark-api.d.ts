@@ -44,7 +44,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Create an account (AUTH_REGISTRATION=open) */
+        /**
+         * Create an account (AUTH_REGISTRATION=open)
+         * @description Answers 202 with the same body, headers and cost whether or not the email already has an account: the answer does not tell which (docs/SECURITY.md, Registration). A new email gets an account at once: log in with it. A taken email keeps its account and password unchanged, and a notice for its owner is recorded (audit event user.registration_existing).
+         */
         post: operations["register"];
         delete?: never;
         options?: never;
@@ -650,6 +653,16 @@ export interface components {
             email: string;
             password: string;
         };
+        /**
+         * RegistrationAccepted
+         * @description The same whether or not the address already had an account: log in with it. A taken address keeps its account unchanged.
+         */
+        RegistrationAccepted: {
+            /** @enum {string} */
+            status: "accepted";
+            /** @description The address as stored and looked up: NFKC, trimmed, lower case. */
+            email: string;
+        };
         /** Session */
         Session: {
             /** Format: uuid */
@@ -845,8 +858,8 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Default Response */
-            201: {
+            /** @description The same whether or not the address already had an account: log in with it. A taken address keeps its account unchanged. */
+            202: {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
@@ -857,7 +870,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["User"];
+                    "application/json": components["schemas"]["RegistrationAccepted"];
                 };
             };
             /** @description Malformed request or JSON body */
@@ -873,17 +886,6 @@ export interface operations {
             };
             /** @description `REGISTRATION_CLOSED`: AUTH_REGISTRATION is not `open`: accounts are created by an administrator. */
             403: {
-                headers: {
-                    /** @description How a cache may keep this response. */
-                    "Cache-Control"?: "no-store";
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description `EMAIL_TAKEN`: An account with this email exists. */
-            409: {
                 headers: {
                     /** @description How a cache may keep this response. */
                     "Cache-Control"?: "no-store";
@@ -2488,7 +2490,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description `EMAIL_TAKEN`: An account with this email exists. */
+            /** @description `EMAIL_TAKEN`: An account with this email exists (administrators creating a user; self-registration answers 202 either way). */
             409: {
                 headers: {
                     /** @description How a cache may keep this response. */

@@ -38,6 +38,7 @@ describe('the README examples', { timeout: 120_000 }, () => {
       'HTTP/1.1 201',
       '"status":"active"',
       '"next_cursor":null',
+      '{"status":"accepted","email":"ada@example.com"}',
       '"token_type":"Bearer"',
     ]) {
       assert.ok(run.stdout.includes(expected), `missing ${expected} in:\n${run.stdout}`)

@@ -18,6 +18,7 @@ export type AccountsAuditEvent =
   | 'api_key.created'
   | 'api_key.revoked'
   | 'user.created'
+  | 'user.registration_existing'
 
 /** What the accounts services record to. */
 export type AccountsAuditLog = AuditLog<AccountsAuditEvent>

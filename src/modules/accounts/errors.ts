@@ -37,7 +37,8 @@ export const ACCOUNT_ERRORS = {
   EMAIL_TAKEN: {
     status: 409,
     title: 'Email already registered',
-    description: 'An account with this email exists.',
+    description:
+      'An account with this email exists (administrators creating a user; self-registration answers 202 either way).',
   },
   MFA_STATE_CONFLICT: {
     status: 409,

@@ -16,6 +16,19 @@ export const RegisterSchema = Type.Object(
   { title: 'Register', additionalProperties: false },
 )
 
+export const RegistrationAcceptedSchema = Type.Object(
+  {
+    status: Type.Literal('accepted'),
+    email: Type.String({ description: 'The address as stored and looked up: NFKC, trimmed, lower case.' }),
+  },
+  {
+    title: 'RegistrationAccepted',
+    description:
+      'The same whether or not the address already had an account: log in with it. A taken address keeps its account unchanged.',
+    additionalProperties: false,
+  },
+)
+
 export const CreateUserSchema = Type.Object(
   { email: Email, password: Password, role: Type.Enum(['admin', 'user']) },
   { title: 'UserCreate', additionalProperties: false },

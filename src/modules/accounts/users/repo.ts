@@ -23,6 +23,8 @@ export interface TokenState {
 
 export function createUsersRepo(database: AnyDatabase) {
   const db: Kysely<AccountsTables> = database.withTables<AccountsTables>()
+  const findByEmail = (email: string) =>
+    db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst()
   return {
     /** The new user, or undefined when the email is taken. */
     async insert(user: NewUser): Promise<UserRow | undefined> {
@@ -33,8 +35,33 @@ export function createUsersRepo(database: AnyDatabase) {
         .returningAll()
         .executeTakeFirst()
     },
-    findByEmail: (email: string) =>
-      db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst(),
+
+    /**
+     * Self-registration: inserts the user unless the email is taken, and answers the id of the account that
+     * has the email either way, in one statement, so a taken address costs the database what a new one does.
+     */
+    async insertOrFind(user: NewUser): Promise<{ id: string; created: boolean }> {
+      // The outer select reads the statement's snapshot: it finds an account that existed before, never the
+      // row the CTE inserts, so exactly one branch answers.
+      const result = await sql<{ id: string; created: boolean }>`
+        with inserted as (
+          insert into users (id, email, password_hash, role)
+          values (${user.id}, ${user.email}, ${user.password_hash}, ${user.role})
+          on conflict (email) do nothing
+          returning id
+        )
+        select id, true as created from inserted
+        union all
+        select id, false as created from users where email = ${user.email}`.execute(db)
+      const row = result.rows[0]
+      if (row !== undefined) return row
+      // A concurrent registration committed the email after this statement's snapshot was taken.
+      const existing = await findByEmail(user.email)
+      if (existing === undefined) throw new Error('users: the email conflicted but no account has it')
+      return { id: existing.id, created: false }
+    },
+
+    findByEmail,
     findById: (id: string) => db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst(),
 
     async setPasswordHash(id: string, hash: string, revokeTokens: boolean): Promise<void> {

@@ -5,29 +5,37 @@ import { CACHE_CONTROL } from '../../../platform/http/cache-control.ts'
 import { NoContent } from '../../../platform/http/nullable.ts'
 import { contextOf } from '../client-context.ts'
 import { AUTH_TAGS as tags, USER_ONLY, type AuthRoutesApp } from '../route-access.ts'
-import { CreateUserSchema, PasswordChangeSchema, RegisterSchema, UserSchema } from '../schemas.ts'
+import {
+  CreateUserSchema,
+  PasswordChangeSchema,
+  RegisterSchema,
+  RegistrationAcceptedSchema,
+  UserSchema,
+} from '../schemas.ts'
 import { clearCookies } from '../sessions/cookies.ts'
 import type { UsersService } from './service.ts'
 
-/** POST /register. */
+/** POST /register: 202 whether or not the email has an account (see UsersService.register). */
 export function addRegisterRoute(app: AuthRoutesApp, users: UsersService): void {
   app.post(
     '/register',
     {
       config: {
         public: true,
-        errors: ['REGISTRATION_CLOSED', 'EMAIL_TAKEN', 'PASSWORD_REJECTED', 'AUTH_BUSY'],
+        errors: ['REGISTRATION_CLOSED', 'PASSWORD_REJECTED', 'AUTH_BUSY'],
       },
       schema: {
         tags,
         operationId: 'register',
         summary: 'Create an account (AUTH_REGISTRATION=open)',
+        description:
+          'Answers 202 with the same body, headers and cost whether or not the email already has an account: the answer does not tell which (docs/SECURITY.md, Registration). A new email gets an account at once: log in with it. A taken email keeps its account and password unchanged, and a notice for its owner is recorded (audit event user.registration_existing).',
         security: [],
         body: RegisterSchema,
-        response: { 201: UserSchema },
+        response: { 202: RegistrationAcceptedSchema },
       },
     },
-    async (request, reply) => reply.code(201).send(await users.register(request.body, contextOf(request))),
+    async (request, reply) => reply.code(202).send(await users.register(request.body, contextOf(request))),
   )
 }
 

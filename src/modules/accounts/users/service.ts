@@ -23,6 +23,12 @@ export interface UserView {
   created_at: string
 }
 
+/** The answer to a self-registration: the same for a new address and a taken one. */
+export interface RegistrationAccepted {
+  status: 'accepted'
+  email: string
+}
+
 export interface UsersServiceOptions {
   config: AuthConfig
   hasher: PasswordHasher
@@ -81,17 +87,41 @@ export function createUsersService(users: UsersRepo, options: UsersServiceOption
   }
 
   return {
-    async register(input: { email: string; password: string }, context: ClientContext): Promise<UserView> {
+    /**
+     * Self-registration answers the same whether or not the address has an account (issue 12): the policy
+     * check, one password hash, one statement and one audit event in both cases. A new address gets its
+     * account at once; a taken one is left unchanged, and the event is the notice its owner is sent
+     * (docs/SECURITY.md, "Registration").
+     */
+    async register(
+      input: { email: string; password: string },
+      context: ClientContext,
+    ): Promise<RegistrationAccepted> {
       if (config.registration !== 'open') throw accountErrors.REGISTRATION_CLOSED()
-      const user = await insertUser(input.email, input.password, 'user')
-      await recordAudit(options.audit, context, {
-        event: 'user.created',
-        outcome: 'success',
-        actor: user.id,
-        subject: user.id,
-        detail: { role: user.role, via: 'register' },
-      })
-      return userView(user)
+      const email = normaliseEmail(input.email)
+      checkPassword(input.password, email)
+      // Hashed before anything is known about the address, so a taken one costs the same hash.
+      const password_hash = await hasher.hash(input.password)
+      const account = await users.insertOrFind({ id: randomUUID(), email, password_hash, role: 'user' })
+      await recordAudit(
+        options.audit,
+        context,
+        account.created
+          ? {
+              event: 'user.created',
+              outcome: 'success',
+              actor: account.id,
+              subject: account.id,
+              detail: { role: 'user', via: 'register', notice: 'welcome' },
+            }
+          : {
+              event: 'user.registration_existing',
+              outcome: 'failure',
+              subject: account.id,
+              detail: { via: 'register', notice: 'already_registered' },
+            },
+      )
+      return { status: 'accepted', email }
     },
 
     /** An administrator (or the CLI) creates an account with any role. */
