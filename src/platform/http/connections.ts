@@ -80,3 +80,32 @@ export function trackConnections(server: Server): ConnectionTracker {
     },
   }
 }
+
+export interface DropLogger {
+  warn(details: object, message: string): void
+}
+
+/**
+ * Logs connections closed on accept because MAX_CONNECTIONS were open: the first at once, then at most one
+ * line per `intervalMs` with the count since the previous line, so a flood of clients cannot flood the log.
+ */
+export function logDroppedConnections(
+  server: Server,
+  limit: number,
+  log: DropLogger,
+  intervalMs = 10_000,
+): void {
+  let dropped = 0
+  let lastLineAt = -Infinity
+  server.on('drop', () => {
+    dropped += 1
+    const now = performance.now()
+    if (now - lastLineAt < intervalMs) return
+    log.warn(
+      { max_connections: limit, dropped_connections: dropped },
+      'connection limit reached: connections dropped',
+    )
+    lastLineAt = now
+    dropped = 0
+  })
+}

@@ -26,5 +26,8 @@ export function createHttpServer(config: ServerConfig, listener: RequestListener
   // keep-alive and the request/headers timeouts, or it would close idle keep-alive connections early and
   // race the 408 for a slow request (destroying the socket without an answer).
   server.timeout = config.keepAliveTimeoutMs + config.requestTimeoutMs
+  // Past it a new connection is closed on accept (Node emits 'drop'): many slow clients cannot take every
+  // socket and megabyte, and the timeouts above give their slots back. Honoured by cluster workers too.
+  server.maxConnections = config.maxConnections
   return server
 }
