@@ -1,14 +1,32 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { randomBytes } from 'node:crypto'
+import { describe, it, type TestContext } from 'node:test'
 import { sql, type Kysely } from 'kysely'
+import pg from 'pg'
 import { createDatabase } from '../../../src/platform/db/database.ts'
 import { migrateToLatest, readMigrationState } from '../../../src/platform/db/migrator.ts'
 import { withTransaction } from '../../../src/platform/db/transaction.ts'
 import { MIGRATIONS } from '../../../src/db/migrations.ts'
 import { buildTestApp, testConfig } from '../../helpers/build-app.ts'
-import { createTestDatabase, TEST_BACKENDS } from '../../helpers/database.ts'
+import { ADMIN_URL, createTestDatabase, TEST_BACKENDS } from '../../helpers/database.ts'
 import { planInput } from '../../helpers/plans.ts'
 import { assertProblem } from '../../helpers/problem.ts'
+import { poll } from '../../helpers/replies.ts'
+
+/** Counts, on a connection of the test's own, the active statements on the server whose text has `marker`. */
+async function observeActivity(t: TestContext, marker: string): Promise<() => Promise<number>> {
+  const observer = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
+  await observer.connect()
+  t.after(() => observer.end())
+  return async () => {
+    const { rows } = await observer.query<{ count: string }>(
+      `select count(*) from pg_stat_activity
+       where state = 'active' and pid <> pg_backend_pid() and query like '%' || $1 || '%'`,
+      [marker],
+    )
+    return Number(rows[0]?.count)
+  }
+}
 
 type Scratch = {
   scratch: { value: number }
@@ -89,26 +107,69 @@ describe('the database layer on PostgreSQL', () => {
     assert.deepEqual(run.applied, ['9999_slow'])
   })
 
-  it('cancels a statement that runs longer than DB_STATEMENT_TIMEOUT_MS with 503 DATABASE_TIMEOUT', async (t) => {
+  it('cancels on PostgreSQL a statement that runs longer than DB_STATEMENT_TIMEOUT_MS, answering 503 DATABASE_TIMEOUT (issue 12)', async (t) => {
     const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
+    const marker = `slow_${randomBytes(6).toString('hex')}`
     const { app } = await buildTestApp(
       t,
       {},
       (app) => {
         app.get('/test/slow-query', { config: { public: true } }, async () => {
-          await sql`select pg_sleep(2)`.execute(database.db)
+          // Far longer than the client's own read timeout (statement timeout + 1 s): a statement only
+          // abandoned by the client would still show in pg_stat_activity after the answer.
+          await sql`select pg_sleep(5) as ${sql.raw(marker)}`.execute(database.db)
           return { done: true }
         })
       },
       database,
     )
+    const running = await observeActivity(t, marker)
 
     const started = performance.now()
-    const response = await app.inject({ url: '/test/slow-query' })
+    const answered = app.inject({ url: '/test/slow-query' })
+    const seenRunning = await poll(1000, async () => ((await running()) === 1 ? true : undefined))
+    const response = await answered
+    const elapsedMs = performance.now() - started
+    const stillRunning = await running()
 
+    assert.equal(seenRunning, true)
     assertProblem(response, 503, 'DATABASE_TIMEOUT')
     assert.equal(response.headers['retry-after'], '2')
-    assert.ok(performance.now() - started < 1500, 'cancelled at the statement timeout')
+    assert.ok(elapsedMs < 1000, `answered after ${Math.round(elapsedMs)} ms, at the statement timeout`)
+    assert.equal(stillRunning, 0, 'PostgreSQL no longer runs the statement')
+  })
+
+  it('cancels on PostgreSQL a statement the client stopped waiting for when the server would not time it out (issue 12)', async (t) => {
+    const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
+    const marker = `slow_${randomBytes(6).toString('hex')}`
+    const { app } = await buildTestApp(
+      t,
+      {},
+      (app) => {
+        app.get('/test/untimed-query', { config: { public: true } }, async () => {
+          // As behind a pooler that drops start-up settings: only the client's read timeout (statement
+          // timeout + 1 s) bounds this statement.
+          await withTransaction(database.db, async (trx) => {
+            await sql`set local statement_timeout = 0`.execute(trx)
+            await sql`select pg_sleep(5) as ${sql.raw(marker)}`.execute(trx)
+          })
+          return { done: true }
+        })
+      },
+      database,
+    )
+    const running = await observeActivity(t, marker)
+
+    const started = performance.now()
+    const response = await app.inject({ url: '/test/untimed-query' })
+    const elapsedMs = performance.now() - started
+    const stoppedAfterMs = await poll(2000, async () =>
+      (await running()) === 0 ? performance.now() - started : undefined,
+    )
+
+    assertProblem(response, 503, 'DATABASE_TIMEOUT')
+    assert.ok(elapsedMs < 2500, `answered after ${Math.round(elapsedMs)} ms, at the client's read timeout`)
+    assert.ok(stoppedAfterMs < 3000, `PostgreSQL ran the statement for ${Math.round(stoppedAfterMs)} ms`)
   })
 
   it('answers 503 DATABASE_UNAVAILABLE quickly and fails readiness when nothing listens', async (t) => {
