@@ -1,32 +1,16 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { describe, it, type TestContext } from 'node:test'
+import { describe, it } from 'node:test'
 import { sql, type Kysely } from 'kysely'
-import pg from 'pg'
 import { createDatabase } from '../../../src/platform/db/database.ts'
 import { migrateToLatest, readMigrationState } from '../../../src/platform/db/migrator.ts'
 import { withTransaction } from '../../../src/platform/db/transaction.ts'
 import { MIGRATIONS } from '../../../src/db/migrations.ts'
 import { buildTestApp, testConfig } from '../../helpers/build-app.ts'
-import { ADMIN_URL, createTestDatabase, TEST_BACKENDS } from '../../helpers/database.ts'
+import { createTestDatabase, TEST_BACKENDS, watchStatements } from '../../helpers/database.ts'
 import { planInput } from '../../helpers/plans.ts'
 import { assertProblem } from '../../helpers/problem.ts'
 import { poll } from '../../helpers/replies.ts'
-
-/** Counts, on a connection of the test's own, the active statements on the server whose text has `marker`. */
-async function observeActivity(t: TestContext, marker: string): Promise<() => Promise<number>> {
-  const observer = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
-  await observer.connect()
-  t.after(() => observer.end())
-  return async () => {
-    const { rows } = await observer.query<{ count: string }>(
-      `select count(*) from pg_stat_activity
-       where state = 'active' and pid <> pg_backend_pid() and query like '%' || $1 || '%'`,
-      [marker],
-    )
-    return Number(rows[0]?.count)
-  }
-}
 
 type Scratch = {
   scratch: { value: number }
@@ -123,7 +107,7 @@ describe('the database layer on PostgreSQL', () => {
       },
       database,
     )
-    const running = await observeActivity(t, marker)
+    const running = await watchStatements(t, { text: marker })
 
     const started = performance.now()
     const answered = app.inject({ url: '/test/slow-query' })
@@ -158,7 +142,7 @@ describe('the database layer on PostgreSQL', () => {
       },
       database,
     )
-    const running = await observeActivity(t, marker)
+    const running = await watchStatements(t, { text: marker })
 
     const started = performance.now()
     const response = await app.inject({ url: '/test/untimed-query' })
