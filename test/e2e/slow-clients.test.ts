@@ -2,7 +2,7 @@
 // an incomplete request a byte a second; the server closes each at its headers or request timeout, the
 // sockets it holds stay bounded, and a normal client keeps being answered quickly all along.
 import assert from 'node:assert/strict'
-import { readdirSync, readlinkSync } from 'node:fs'
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs'
 import { get } from 'node:http'
 import { connect, type Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -19,6 +19,8 @@ const REQUEST_TIMEOUT_MS = 2000
 const CHECK_SLACK_MS = 1000 + 1000
 /** The normal client's bound: every answer within this, while the slow connections are open. */
 const NORMAL_LATENCY_BOUND_MS = 1500
+/** USER_HZ, 100 on Linux for every architecture Node supports. */
+const CLOCK_TICKS_PER_S = 100
 
 interface SlowOutcome {
   /** From connect to the server's close. */
@@ -103,6 +105,13 @@ function socketsHeldBy(pid: number): number {
     }
   }
   return count
+}
+
+/** CPU time (user and system) the process has used, from /proc/<pid>/stat. */
+function cpuTimeMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name; in clock ticks.
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S
 }
 
 /** Samples socketsHeldBy every 100 ms while `during` runs; resolves with the largest count seen. */
@@ -253,5 +262,30 @@ describe('slow clients against the built server (issue 12, Slowloris)', () => {
     assert.ok(after <= baseline, `the server still holds ${after} sockets (${baseline} before)`)
     assert.equal(answer.status, 200)
     await server.waitForLog((line) => line.message === 'connection limit reached: connections dropped')
+  })
+
+  it('closes the connections past MAX_CONNECTIONS in each worker, without the primary passing them round (WORKERS=2)', async (t) => {
+    const maxConnections = 10
+    const server = await startTimeoutServer(t, { WORKERS: '2', MAX_CONNECTIONS: String(maxConnections) })
+    const primary = server.child.pid ?? 0
+    const cpuBefore = cpuTimeMs(primary)
+    const started = performance.now()
+
+    const silent = await Promise.all(
+      Array.from({ length: 4 * maxConnections }, () =>
+        slowConnection(server.port, '', HEADERS_TIMEOUT_MS + CHECK_SLACK_MS + 2000),
+      ),
+    )
+    const primaryBusy = (cpuTimeMs(primary) - cpuBefore) / (performance.now() - started)
+    const answer = await normalRequest(server.port, '/health/live')
+
+    const dropped = silent.filter((outcome) => outcome.heldMs < HEADERS_TIMEOUT_MS / 2)
+    t.diagnostic(
+      `${dropped.length} dropped; the primary was busy ${Math.round(primaryBusy * 100)} % of the time`,
+    )
+    assert.ok(dropped.length >= 2 * maxConnections, `only ${dropped.length} connections were closed at once`)
+    // Without dropMaxConnection the primary spins, handing the connections from one full worker to the next.
+    assert.ok(primaryBusy < 0.3, `the primary was busy ${Math.round(primaryBusy * 100)} % of the time`)
+    assert.equal(answer.status, 200)
   })
 })
