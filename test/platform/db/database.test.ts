@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { sql, type Kysely } from 'kysely'
 import { createDatabase } from '../../../src/platform/db/database.ts'
 import { migrateToLatest, readMigrationState } from '../../../src/platform/db/migrator.ts'
@@ -62,6 +63,36 @@ for (const backend of TEST_BACKENDS) {
 
       const rows = await db.selectFrom('scratch').select('value').execute()
       assert.deepEqual(rows, [{ value: 3 }])
+    })
+
+    it('writes nothing for a request whose deadline passed while it waited for a connection (issue 12)', async (t) => {
+      const { database } = await createTestDatabase(t, backend, { poolMax: 1 })
+      const db = database.db.withTables<Scratch>()
+      await sql`create table scratch (value integer not null)`.execute(db)
+      const { app } = await buildTestApp(
+        t,
+        {},
+        (app) => {
+          app.get('/test/late-write', { config: { public: true, handlerTimeoutMs: 200 } }, async () => {
+            await db.insertInto('scratch').values({ value: 1 }).execute()
+            return { written: true }
+          })
+        },
+        database,
+      )
+      // Holds the one connection well past the route's deadline (and within DB_CONNECT_TIMEOUT_MS).
+      const held = withTransaction(db, async (trx) => {
+        await sql`select 1`.execute(trx)
+        await sleep(600)
+      })
+
+      const response = await app.inject({ url: '/test/late-write' })
+      await held
+      await sleep(100)
+      const rows = await db.selectFrom('scratch').select('value').execute()
+
+      assertProblem(response, 503, 'HANDLER_TIMEOUT')
+      assert.deepEqual(rows, [], 'the insert did not run after the 503')
     })
 
     it('keeps a pending migration visible to readiness until it is applied', async (t) => {
