@@ -86,8 +86,9 @@ export interface DropLogger {
 }
 
 /**
- * Logs connections closed on accept because MAX_CONNECTIONS were open: the first at once, then at most one
- * line per `intervalMs` with the count since the previous line, so a flood of clients cannot flood the log.
+ * Logs connections closed on accept because MAX_CONNECTIONS were open: the first at once, then one line
+ * per `intervalMs` with the count since the previous line while drops go on, so a flood of clients
+ * cannot flood the log.
  */
 export function logDroppedConnections(
   server: Server,
@@ -96,16 +97,20 @@ export function logDroppedConnections(
   intervalMs = 10_000,
 ): void {
   let dropped = 0
-  let lastLineAt = -Infinity
-  server.on('drop', () => {
-    dropped += 1
-    const now = performance.now()
-    if (now - lastLineAt < intervalMs) return
+  let quiet: NodeJS.Timeout | undefined
+  const flush = () => {
+    quiet = undefined
+    if (dropped === 0) return
     log.warn(
       { max_connections: limit, dropped_connections: dropped },
       'connection limit reached: connections dropped',
     )
-    lastLineAt = now
     dropped = 0
+    // Unreferenced: a pending summary never keeps a stopping process alive.
+    quiet = setTimeout(flush, intervalMs).unref()
+  }
+  server.on('drop', () => {
+    dropped += 1
+    if (quiet === undefined) flush()
   })
 }
