@@ -8,7 +8,7 @@ import { createCloseRegistry, type CloseRegistry } from '../platform/lifecycle/c
 import { PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
 import { createLifecycle, type LifecyclePhase } from '../platform/lifecycle/state.ts'
 import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
-import { trackConnections } from '../platform/http/connections.ts'
+import { logDroppedConnections, trackConnections } from '../platform/http/connections.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
 import { StartupRefusal } from '../platform/db/prepare.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
@@ -74,6 +74,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   // Only a served process under NODE_ENV=test: the process-model tests break a real worker with them.
   if (config.env === 'test') await app.register(faultRoutes)
   const connections = trackConnections(app.server)
+  logDroppedConnections(app.server, config.server.maxConnections, logger)
   // Counted by the metrics step already: read from it once a heartbeat, not with a hook of its own.
   const requestsServed = async () => {
     const counter = app.metrics.getSingleMetric('http_requests_total')

@@ -66,3 +66,25 @@ export async function adminQuery(text: string, adminUrl = ADMIN_URL): Promise<vo
     await client.end()
   }
 }
+
+/**
+ * Counts, on a connection of the test's own (closed after the test), the statements PostgreSQL is running
+ * now whose text contains `text`, optionally in one database only.
+ */
+export async function watchStatements(
+  t: Pick<TestContext, 'after'>,
+  where: { text: string; database?: string },
+): Promise<() => Promise<number>> {
+  const observer = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 5000 })
+  await observer.connect()
+  t.after(() => observer.end())
+  return async () => {
+    const { rows } = await observer.query<{ count: string }>(
+      `select count(*) from pg_stat_activity
+       where state = 'active' and pid <> pg_backend_pid() and strpos(query, $1) > 0
+         and ($2::text is null or datname = $2)`,
+      [where.text, where.database ?? null],
+    )
+    return Number(rows[0]?.count)
+  }
+}

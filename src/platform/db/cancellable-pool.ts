@@ -4,7 +4,9 @@
 // - a client whose query failed below SQL (connection lost, client read timeout, abandoned) is destroyed
 //   on release instead of going back to the pool with a query still pending on it;
 // - a query still running when its request's deadline passes is cancelled on the server (a PostgreSQL
-//   CancelRequest), not left to run to statement_timeout, and no query starts after the deadline.
+//   CancelRequest), not left to run to statement_timeout, and no query starts after the deadline;
+// - so is a query the client stopped waiting for (pg's query_timeout): pg only abandons it, and the
+//   backend would run it on to the end even after its connection is destroyed.
 import { connect as connectTcp, type Socket } from 'node:net'
 import type { PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely'
 import type pg from 'pg'
@@ -46,16 +48,16 @@ export function createCancellablePool(pool: pg.Pool, options: CancellablePoolOpt
 
 function wrapClient(client: BackendClient, options: CancellablePoolOptions): PostgresPoolClient {
   let broken = false
-  const markBroken = () => {
-    broken = true
-  }
   function query<R>(text: string, parameters: readonly unknown[]): Promise<PostgresQueryResult<R>> {
     const scope = currentDeadlineScope()
     if (scope?.expired === true) return Promise.reject(new DeadlineExceededError())
     // Kysely hands over a fresh array per query: no copy needed for pg's mutable parameter type.
     const running = settle(
       client.query(text, parameters as unknown[]) as unknown as Promise<PostgresQueryResult<R>>,
-      markBroken,
+      (error) => {
+        broken = true
+        if (isReadTimeout(error)) cancelOnServer(client, options)
+      },
     )
     if (scope === undefined) return running
     // One promise per query: the query's outcome, or the deadline's (an abandoned query still settles
@@ -76,15 +78,20 @@ function wrapClient(client: BackendClient, options: CancellablePoolOptions): Pos
   }
 }
 
-/** Passes the query's outcome on, marking the client broken when it failed below SQL (no SQLSTATE). */
-async function settle<T>(running: Promise<T>, markBroken: () => void): Promise<T> {
+/** Passes the query's outcome on, calling `onBroken` when it failed below SQL (no SQLSTATE). */
+async function settle<T>(running: Promise<T>, onBroken: (error: unknown) => void): Promise<T> {
   try {
     return await running
   } catch (error) {
     const code = (error as { code?: unknown }).code
-    if (typeof code !== 'string' || code.startsWith('08') || code.startsWith('57P')) markBroken()
+    if (typeof code !== 'string' || code.startsWith('08') || code.startsWith('57P')) onBroken(error)
     throw error
   }
+}
+
+/** pg's query_timeout fired: the client gave up on a query the server may still be running. */
+function isReadTimeout(error: unknown): boolean {
+  return error instanceof Error && error.message === 'Query read timeout'
 }
 
 /**

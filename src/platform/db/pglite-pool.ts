@@ -1,6 +1,9 @@
 // Embedded PGlite behind the small part of pg.Pool's interface that Kysely's PostgresDialect uses.
 // PGlite is one connection: a client is lent to one caller at a time, so transactions never interleave.
+// A statement running on it cannot be interrupted (PGlite ignores statement_timeout), so a request past
+// its deadline is stopped between statements instead: it gets no connection and starts no statement.
 import { PGlite } from '@electric-sql/pglite'
+import { currentDeadlineScope, DeadlineExceededError } from '../context/deadline-scope.ts'
 
 interface PgLikeResult {
   command: string
@@ -22,6 +25,14 @@ export interface PgliteClient {
 
 /** DATE (oid 1082) stays a 'YYYY-MM-DD' string, as with the pg driver's parser set in database.ts. */
 const DATE_OID = 1082
+
+/** Still allowed past the deadline: the statement that ends the transaction the request leaves open. */
+const TRANSACTION_ROLLBACK = /^\s*rollback\b/i
+
+/** The request's deadline, when the caller runs for one, has passed. */
+function isPastDeadline(): boolean {
+  return currentDeadlineScope()?.expired === true
+}
 
 export class PglitePool {
   readonly #pglite: PGlite
@@ -50,6 +61,7 @@ export class PglitePool {
    * acquire timeout with pg.Pool's message (so it is translated to 503 DATABASE_UNAVAILABLE alike).
    */
   async connect(): Promise<PgliteClient> {
+    if (isPastDeadline()) throw new DeadlineExceededError()
     this.#waiting += 1
     let release!: () => void
     const previous = this.#queue
@@ -66,10 +78,17 @@ export class PglitePool {
       void previous.then(release)
       throw new Error('timeout exceeded when trying to connect')
     }
+    // The wait may have outlasted the deadline: the next caller gets the turn at once.
+    if (isPastDeadline()) {
+      release()
+      throw new DeadlineExceededError()
+    }
     this.#busy = true
     let released = false
     return {
       query: async (sql, parameters = []) => {
+        // A COMMIT is refused too: Kysely then rolls the request's transaction back.
+        if (isPastDeadline() && !TRANSACTION_ROLLBACK.test(sql)) throw new DeadlineExceededError()
         const result = await this.#pglite.query(sql, [...parameters])
         return {
           // Kysely reads the command to report affected rows for INSERT/UPDATE/DELETE/MERGE.

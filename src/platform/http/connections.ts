@@ -80,3 +80,37 @@ export function trackConnections(server: Server): ConnectionTracker {
     },
   }
 }
+
+export interface DropLogger {
+  warn(details: object, message: string): void
+}
+
+/**
+ * Logs connections closed on accept because MAX_CONNECTIONS were open: the first at once, then one line
+ * per `intervalMs` with the count since the previous line while drops go on, so a flood of clients
+ * cannot flood the log.
+ */
+export function logDroppedConnections(
+  server: Server,
+  limit: number,
+  log: DropLogger,
+  intervalMs = 10_000,
+): void {
+  let dropped = 0
+  let quiet: NodeJS.Timeout | undefined
+  const flush = () => {
+    quiet = undefined
+    if (dropped === 0) return
+    log.warn(
+      { max_connections: limit, dropped_connections: dropped },
+      'connection limit reached: connections dropped',
+    )
+    dropped = 0
+    // Unreferenced: a pending summary never keeps a stopping process alive.
+    quiet = setTimeout(flush, intervalMs).unref()
+  }
+  server.on('drop', () => {
+    dropped += 1
+    if (quiet === undefined) flush()
+  })
+}

@@ -26,5 +26,12 @@ export function createHttpServer(config: ServerConfig, listener: RequestListener
   // keep-alive and the request/headers timeouts, or it would close idle keep-alive connections early and
   // race the 408 for a slow request (destroying the socket without an answer).
   server.timeout = config.keepAliveTimeoutMs + config.requestTimeoutMs
+  // Past it a new connection is closed on accept (Node emits 'drop'): many slow clients cannot take every
+  // socket and megabyte, and the timeouts above give their slots back.
+  server.maxConnections = config.maxConnections
+  // A cluster worker at its limit would otherwise hand the connection back to the primary, which passes it
+  // to the next worker, and round again while every worker is full: a busy loop of the primary holding
+  // the connection. Closed instead, as in one process (Node ≥ 23.1; not in @types/node yet).
+  Object.assign(server, { dropMaxConnection: true })
   return server
 }

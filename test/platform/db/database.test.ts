@@ -1,14 +1,17 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { sql, type Kysely } from 'kysely'
 import { createDatabase } from '../../../src/platform/db/database.ts'
 import { migrateToLatest, readMigrationState } from '../../../src/platform/db/migrator.ts'
 import { withTransaction } from '../../../src/platform/db/transaction.ts'
 import { MIGRATIONS } from '../../../src/db/migrations.ts'
 import { buildTestApp, testConfig } from '../../helpers/build-app.ts'
-import { createTestDatabase, TEST_BACKENDS } from '../../helpers/database.ts'
+import { createTestDatabase, TEST_BACKENDS, watchStatements } from '../../helpers/database.ts'
 import { planInput } from '../../helpers/plans.ts'
 import { assertProblem } from '../../helpers/problem.ts'
+import { poll } from '../../helpers/replies.ts'
 
 type Scratch = {
   scratch: { value: number }
@@ -62,6 +65,36 @@ for (const backend of TEST_BACKENDS) {
       assert.deepEqual(rows, [{ value: 3 }])
     })
 
+    it('writes nothing for a request whose deadline passed while it waited for a connection (issue 12)', async (t) => {
+      const { database } = await createTestDatabase(t, backend, { poolMax: 1 })
+      const db = database.db.withTables<Scratch>()
+      await sql`create table scratch (value integer not null)`.execute(db)
+      const { app } = await buildTestApp(
+        t,
+        {},
+        (app) => {
+          app.get('/test/late-write', { config: { public: true, handlerTimeoutMs: 200 } }, async () => {
+            await db.insertInto('scratch').values({ value: 1 }).execute()
+            return { written: true }
+          })
+        },
+        database,
+      )
+      // Holds the one connection well past the route's deadline (and within DB_CONNECT_TIMEOUT_MS).
+      const held = withTransaction(db, async (trx) => {
+        await sql`select 1`.execute(trx)
+        await sleep(600)
+      })
+
+      const response = await app.inject({ url: '/test/late-write' })
+      await held
+      await sleep(100)
+      const rows = await db.selectFrom('scratch').select('value').execute()
+
+      assertProblem(response, 503, 'HANDLER_TIMEOUT')
+      assert.deepEqual(rows, [], 'the insert did not run after the 503')
+    })
+
     it('keeps a pending migration visible to readiness until it is applied', async (t) => {
       const { database } = await createTestDatabase(t, backend)
       const withExtra = { ...MIGRATIONS, '9999_extra': { up: async () => undefined } }
@@ -89,26 +122,69 @@ describe('the database layer on PostgreSQL', () => {
     assert.deepEqual(run.applied, ['9999_slow'])
   })
 
-  it('cancels a statement that runs longer than DB_STATEMENT_TIMEOUT_MS with 503 DATABASE_TIMEOUT', async (t) => {
+  it('cancels on PostgreSQL a statement that runs longer than DB_STATEMENT_TIMEOUT_MS, answering 503 DATABASE_TIMEOUT (issue 12)', async (t) => {
     const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
+    const marker = `slow_${randomBytes(6).toString('hex')}`
     const { app } = await buildTestApp(
       t,
       {},
       (app) => {
         app.get('/test/slow-query', { config: { public: true } }, async () => {
-          await sql`select pg_sleep(2)`.execute(database.db)
+          // Far longer than the client's own read timeout (statement timeout + 1 s): a statement only
+          // abandoned by the client would still show in pg_stat_activity after the answer.
+          await sql`select pg_sleep(5) as ${sql.raw(marker)}`.execute(database.db)
           return { done: true }
         })
       },
       database,
     )
+    const running = await watchStatements(t, { text: marker })
 
     const started = performance.now()
-    const response = await app.inject({ url: '/test/slow-query' })
+    const answered = app.inject({ url: '/test/slow-query' })
+    const seenRunning = await poll(1000, async () => ((await running()) === 1 ? true : undefined))
+    const response = await answered
+    const elapsedMs = performance.now() - started
+    const stillRunning = await running()
 
+    assert.equal(seenRunning, true)
     assertProblem(response, 503, 'DATABASE_TIMEOUT')
     assert.equal(response.headers['retry-after'], '2')
-    assert.ok(performance.now() - started < 1500, 'cancelled at the statement timeout')
+    assert.ok(elapsedMs < 1000, `answered after ${Math.round(elapsedMs)} ms, at the statement timeout`)
+    assert.equal(stillRunning, 0, 'PostgreSQL no longer runs the statement')
+  })
+
+  it('cancels on PostgreSQL a statement the client stopped waiting for when the server would not time it out (issue 12)', async (t) => {
+    const { database } = await createTestDatabase(t, 'postgres', { statementTimeoutMs: 200 })
+    const marker = `slow_${randomBytes(6).toString('hex')}`
+    const { app } = await buildTestApp(
+      t,
+      {},
+      (app) => {
+        app.get('/test/untimed-query', { config: { public: true } }, async () => {
+          // As behind a pooler that drops start-up settings: only the client's read timeout (statement
+          // timeout + 1 s) bounds this statement.
+          await withTransaction(database.db, async (trx) => {
+            await sql`set local statement_timeout = 0`.execute(trx)
+            await sql`select pg_sleep(5) as ${sql.raw(marker)}`.execute(trx)
+          })
+          return { done: true }
+        })
+      },
+      database,
+    )
+    const running = await watchStatements(t, { text: marker })
+
+    const started = performance.now()
+    const response = await app.inject({ url: '/test/untimed-query' })
+    const elapsedMs = performance.now() - started
+    const stoppedAfterMs = await poll(2000, async () =>
+      (await running()) === 0 ? performance.now() - started : undefined,
+    )
+
+    assertProblem(response, 503, 'DATABASE_TIMEOUT')
+    assert.ok(elapsedMs < 2500, `answered after ${Math.round(elapsedMs)} ms, at the client's read timeout`)
+    assert.ok(stoppedAfterMs < 3000, `PostgreSQL ran the statement for ${Math.round(stoppedAfterMs)} ms`)
   })
 
   it('answers 503 DATABASE_UNAVAILABLE quickly and fails readiness when nothing listens', async (t) => {

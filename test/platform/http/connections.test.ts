@@ -3,7 +3,7 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 import { describe, it, type TestContext } from 'node:test'
-import { trackConnections } from '../../../src/platform/http/connections.ts'
+import { logDroppedConnections, trackConnections } from '../../../src/platform/http/connections.ts'
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
@@ -89,5 +89,23 @@ describe('trackConnections', () => {
     assert.equal(timedOut, false)
     assert.equal(await drained, true)
     assert.equal(await connections.waitForNoConnections(0), true)
+  })
+})
+
+describe('logDroppedConnections', () => {
+  it('logs the first connection dropped at MAX_CONNECTIONS at once, then one line with the count per interval', async (t) => {
+    const { server, port } = await listen(t, (_request, response) => response.end())
+    server.maxConnections = 1
+    const lines: object[] = []
+    logDroppedConnections(server, 1, { warn: (details) => lines.push(details) }, 200)
+    await open(t, port)
+
+    // Each connection past the one held is closed by the server on accept.
+    await Promise.all([1, 2, 3].map(async () => once(await open(t, port), 'close')))
+    const first = [...lines]
+    await until(() => lines.length === 2)
+
+    assert.deepEqual(first, [{ max_connections: 1, dropped_connections: 1 }])
+    assert.deepEqual(lines[1], { max_connections: 1, dropped_connections: 2 })
   })
 })

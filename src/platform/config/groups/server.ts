@@ -17,6 +17,8 @@ export interface ServerConfig {
   maxHeaderSizeBytes: number
   /** Most header lines a request may have (MAX_HEADER_COUNT). */
   maxHeaderCount: number
+  /** Most client connections one process holds at once (MAX_CONNECTIONS); more are closed on accept. */
+  maxConnections: number
   /** Show an unexpected error's message (never its stack) in 500 bodies; development only. */
   exposeInternalErrors: boolean
 }
@@ -106,6 +108,14 @@ export const serverGroup = defineGroup({
       default: '100',
       doc: 'Most header lines a request may have (Host, Cookie, … each count); more get 431 HEADERS_TOO_LARGE.',
     },
+    MAX_CONNECTIONS: {
+      section: 'limits',
+      type: 'integer',
+      min: 10,
+      max: 1_000_000,
+      default: '2000',
+      doc: 'Most client connections one process (each worker) holds at once; a connection past it is closed as soon as it is accepted. Bounds the sockets and memory that many slow or idle clients can take (the headers and request timeouts free their slots); keep it under the file-descriptor limit (ulimit -n).',
+    },
   },
   build: (values, env): ServerConfig => ({
     host: values.HOST,
@@ -119,6 +129,7 @@ export const serverGroup = defineGroup({
     bodyLimitBytes: values.BODY_LIMIT_BYTES,
     maxHeaderSizeBytes: values.MAX_HEADER_SIZE_BYTES,
     maxHeaderCount: values.MAX_HEADER_COUNT,
+    maxConnections: values.MAX_CONNECTIONS,
     exposeInternalErrors: env === 'development',
   }),
   checks({ server }) {
