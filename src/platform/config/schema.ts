@@ -11,6 +11,7 @@ import { nodeEnvGroup } from './groups/node-env.ts'
 import { lifecycleGroup } from './groups/lifecycle.ts'
 import { loggingGroup } from './groups/logging.ts'
 import { mathGroup } from './groups/math.ts'
+import { redisGroup } from './groups/redis.ts'
 import { securityGroup } from './groups/security.ts'
 import { serverGroup } from './groups/server.ts'
 import { workersGroup } from './groups/workers.ts'
@@ -28,6 +29,7 @@ export const CONFIG_GROUPS = {
   security: securityGroup,
   auth: authGroup,
   db: databaseGroup,
+  redis: redisGroup,
   log: loggingGroup,
   math: mathGroup,
   lifecycle: lifecycleGroup,
