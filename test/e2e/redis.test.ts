@@ -5,7 +5,8 @@ import { describe, it } from 'node:test'
 import { freePort } from '../helpers/postgres-cluster.ts'
 import { startRedisServer } from '../helpers/redis-server.ts'
 import { poll, send } from '../helpers/replies.ts'
-import { startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { runBulwark, startServer, type ServerProcess } from '../helpers/server-process.ts'
+import { TEST_REDIS_URL } from '../helpers/redis.ts'
 
 interface WorkerHealth {
   health: {
@@ -89,5 +90,28 @@ describe('the server with Redis', { timeout: 90_000 }, () => {
     assert.equal(after.worker.health.dependencies.redis?.degraded, false)
     assert.equal(await degradedGauge(admin), '0')
     assert.equal(warnings(server).length, 1)
+  })
+})
+
+describe('bulwark config check with REDIS_URL', { timeout: 60_000 }, () => {
+  it('says whether Redis answers, never printing the URL or its password', async () => {
+    const port = await freePort()
+    const password = 'n0t-printed-anywhere-Redis'
+
+    const up = await runBulwark(['config', 'check'], { NODE_ENV: 'test', REDIS_URL: TEST_REDIS_URL })
+    const down = await runBulwark(['config', 'check'], {
+      NODE_ENV: 'test',
+      REDIS_URL: `redis://:${password}@127.0.0.1:${port}/3`,
+    })
+
+    assert.equal(up.code, 0, up.stderr)
+    assert.match(up.stdout, /^REDIS_URL=\[redacted\] {2}\(environment\)$/m)
+    assert.match(up.stdout, /^redis: \S+ answers$/m)
+    assert.equal(down.code, 0, down.stderr)
+    assert.match(
+      down.stdout,
+      new RegExp(`^redis: no answer from 127\\.0\\.0\\.1:${port} \\(connect ECONNREFUSED`, 'm'),
+    )
+    assert.ok(!down.stdout.includes(password) && !down.stderr.includes(password))
   })
 })
