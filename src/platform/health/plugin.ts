@@ -37,9 +37,11 @@ async function health(app: FastifyInstance, options: HealthOptions) {
   const checks = createCheckRunner({
     ...options,
     onTransition: (name, outcome) => {
-      if (outcome.status === 'failing')
-        app.log.warn({ check: name, error: outcome.error }, 'health check failing')
-      else app.log.info({ check: name }, 'health check recovered')
+      if (outcome.status === 'ok') return app.log.info({ check: name }, 'health check recovered')
+      // A non-critical dependency (Redis) says it is degraded itself, once, at warn (health/degraded.ts).
+      const fields = { check: name, critical: outcome.critical, error: outcome.error }
+      if (outcome.critical) app.log.warn(fields, 'health check failing')
+      else app.log.info(fields, 'health check failing')
     },
   })
   const { lifecycle, degradation } = options
