@@ -42,7 +42,7 @@ export interface RedisClient {
   commandTimeoutMs: number
   /** Whether the connection is up and ready for commands now. */
   isReady(): boolean
-  /** One PING, bounded by the command timeout: resolves when Redis answers. */
+  /** One PING, bounded by the command timeout: resolves when Redis answers; rejects at once when not connected. */
   ping(): Promise<void>
   /** QUIT (bounded by the command timeout), then the connection is cut; stops reconnecting. Idempotent. */
   close(): Promise<void>
@@ -109,6 +109,8 @@ export function createRedisClient(
     commandTimeoutMs: config.commandTimeoutMs,
     isReady: () => redis.status === 'ready',
     ping: async () => {
+      // Said plainly, instead of ioredis's words for a command refused without a connection.
+      if (redis.status !== 'ready') throw new Error(`not connected (${redis.status})`)
       await redis.ping()
     },
     close() {
