@@ -12,9 +12,14 @@ import { freePort } from './postgres-cluster.ts'
 const START_TIMEOUT_MS = 10_000
 const EXIT_TIMEOUT_MS = 5000
 
+export interface RedisServerOptions {
+  /** requirepass: clients must AUTH with it (the url then carries it). */
+  password?: string
+}
+
 export interface RedisServer {
   port: number
-  /** redis://127.0.0.1:PORT (no password, database 0). */
+  /** redis://127.0.0.1:PORT, with the password when one is required (database 0). */
   url: string
   /** SIGTERM, then waits for the exit (SIGKILL if it takes longer than 5 s). */
   stop(): Promise<void>
@@ -29,7 +34,10 @@ export interface RedisServer {
 }
 
 /** Starts a redis-server (the binary on PATH) and ends it in t.after, whatever state the test left it in. */
-export async function startRedisServer(t: Pick<TestContext, 'after'>): Promise<RedisServer> {
+export async function startRedisServer(
+  t: Pick<TestContext, 'after'>,
+  options: RedisServerOptions = {},
+): Promise<RedisServer> {
   const port = await freePort()
   let child: ChildProcess | undefined
   let output = ''
@@ -69,6 +77,7 @@ export async function startRedisServer(t: Pick<TestContext, 'after'>): Promise<R
         '/tmp',
         '--loglevel',
         'warning',
+        ...(options.password === undefined ? [] : ['--requirepass', options.password]),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     )
@@ -82,14 +91,14 @@ export async function startRedisServer(t: Pick<TestContext, 'after'>): Promise<R
       throw error as Error
     })
     failed.catch(() => undefined)
-    await Promise.race([waitForPong(port, START_TIMEOUT_MS, () => output), failed])
+    await Promise.race([waitForPong(port, START_TIMEOUT_MS, options.password, () => output), failed])
   }
 
   t.after(() => end('SIGKILL'))
   await start()
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}127.0.0.1:${port}`,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
     pause: () => void child?.kill('SIGSTOP'),
@@ -102,17 +111,22 @@ export async function startRedisServer(t: Pick<TestContext, 'after'>): Promise<R
 }
 
 /** Resolves once a PING on a new connection gets +PONG; rejects after `timeoutMs`. */
-async function waitForPong(port: number, timeoutMs: number, output: () => string): Promise<void> {
+async function waitForPong(
+  port: number,
+  timeoutMs: number,
+  password: string | undefined,
+  output: () => string,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs
   while (performance.now() < deadline) {
-    if (await answersPing(port, 500)) return
+    if (await answersPing(port, 500, password)) return
     await sleep(25)
   }
   throw new Error(`redis-server on port ${port} did not answer PING within ${timeoutMs} ms: ${output()}`)
 }
 
-/** One PING over a raw socket: true on +PONG within `timeoutMs`, false on anything else. */
-export function answersPing(port: number, timeoutMs: number): Promise<boolean> {
+/** One PING over a raw socket (after AUTH when given): true on +PONG within `timeoutMs`, else false. */
+export function answersPing(port: number, timeoutMs: number, password?: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port })
     let reply = ''
@@ -123,10 +137,14 @@ export function answersPing(port: number, timeoutMs: number): Promise<boolean> {
     }
     const timer = setTimeout(() => finish(false), timeoutMs)
     socket.once('error', () => finish(false))
-    socket.once('connect', () => socket.write('PING\r\n'))
+    // Inline commands: AUTH's +OK (or an error) comes first, then PING's answer.
+    const auth = password === undefined ? '' : `AUTH ${password}\r\n`
+    const lines = password === undefined ? 1 : 2
+    socket.once('connect', () => socket.write(`${auth}PING\r\n`))
     socket.on('data', (chunk: Buffer) => {
       reply += chunk.toString()
-      if (reply.includes('\r\n')) finish(reply.startsWith('+PONG'))
+      const answers = reply.split('\r\n').slice(0, -1)
+      if (answers.length >= lines) finish(answers[lines - 1]?.startsWith('+PONG') === true)
     })
   })
 }

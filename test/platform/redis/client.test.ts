@@ -170,6 +170,37 @@ describe('the Redis client', { timeout: 60_000 }, () => {
     assert.equal(await gauge(), 1)
   })
 
+  it('connects by itself when Redis first appears after the client started', async (t) => {
+    const server = await startRedisServer(t)
+    await server.stop()
+    const { client, count, degradation } = openClient(t, server.url)
+    await waitUntil('degraded', () => degradation.isDegraded(REDIS_DEPENDENCY))
+
+    await server.restart()
+    await waitUntil('connected', () => client.isReady(), 4000)
+
+    assert.equal(await client.redis.ping(), 'PONG')
+    assert.equal(count('warn', 'dependency degraded'), 1)
+    assert.equal(count('info', 'dependency recovered'), 1)
+  })
+
+  it('authenticates with the password in the URL, and never logs it when it is wrong', async (t) => {
+    const password = 'redis-Passw0rd-in-the-url'
+    const server = await startRedisServer(t, { password })
+    const good = openClient(t, server.url)
+    const bad = openClient(t, server.url.replace(password, 'wrong-Passw0rd-in-the-url'))
+    await waitUntil('ready', () => good.client.isReady())
+    await waitUntil('degraded', () => bad.degradation.isDegraded(REDIS_DEPENDENCY))
+
+    assert.equal(await good.client.redis.ping(), 'PONG')
+    assert.match(String(bad.degradation.states()[REDIS_DEPENDENCY]?.reason), /WRONGPASS/)
+    const logged = JSON.stringify([...good.lines, ...bad.lines], (_key, value: unknown) =>
+      value instanceof Error ? { message: value.message, stack: value.stack } : value,
+    )
+    assert.ok(!logged.includes('Passw0rd-in-the-url'), logged)
+    assert.equal(bad.count('warn', 'dependency degraded'), 1)
+  })
+
   it('closes within the command timeout while Redis is frozen, and stops reconnecting', async (t) => {
     const server = await startRedisServer(t)
     const { client, count } = openClient(t, server.url)
