@@ -12,7 +12,7 @@ import { trackConnections } from '../platform/http/connections.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
 import { StartupRefusal } from '../platform/db/prepare.ts'
 import { createDegradationTracker } from '../platform/health/degraded.ts'
-import { createRedisClient } from '../platform/redis/client.ts'
+import { openConfiguredRedis } from '../platform/redis/client.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import type { Readiness } from '../platform/health/plugin.ts'
@@ -74,11 +74,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   }
   // Redis is optional and may be down at start: it connects in the background and the server starts anyway.
   const degradation = createDegradationTracker({ log: logger })
-  const { url: redisUrl } = config.redis
-  const redis =
-    redisUrl === undefined
-      ? undefined
-      : createRedisClient({ ...config.redis, url: redisUrl }, { log: logger, degradation })
+  const redis = openConfiguredRedis(config.redis, { log: logger, degradation })
   if (redis !== undefined) resources.add('redis', () => redis.close())
   const app = await buildApp(config, {
     logger,

@@ -14,7 +14,7 @@ import { createDatabase, type Database } from '../../src/platform/db/database.ts
 import { migrateDatabase } from '../../src/platform/db/migrator.ts'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
 import { createDegradationTracker, type DegradationTracker } from '../../src/platform/health/degraded.ts'
-import { createRedisClient, type RedisClient } from '../../src/platform/redis/client.ts'
+import { openConfiguredRedis, type RedisClient } from '../../src/platform/redis/client.ts'
 import { generateSigningKeyFile } from './signing-keys.ts'
 
 /**
@@ -95,11 +95,7 @@ export async function buildTestApp(
   const resources = createCloseRegistry({ log: logger })
   // As the server does: Redis opened before the app (it reports to the tracker), closed after it.
   const degradation = createDegradationTracker({ log: logger })
-  const redisUrl = config.redis.url
-  const redis =
-    redisUrl === undefined
-      ? undefined
-      : createRedisClient({ ...config.redis, url: redisUrl }, { log: logger, degradation })
+  const redis = openConfiguredRedis(config.redis, { log: logger, degradation })
   if (redis !== undefined) resources.add('redis', () => redis.close())
   const app = await buildApp(config, {
     logger,

@@ -120,6 +120,15 @@ export function createRedisClient(
   }
 }
 
+/** The client for REDIS_URL when it is set, else undefined (every store then stays local). */
+export function openConfiguredRedis(
+  config: RedisConfig,
+  options: RedisClientOptions,
+): RedisClient | undefined {
+  const { url } = config
+  return url === undefined ? undefined : createRedisClient({ ...config, url }, options)
+}
+
 async function closeConnection(redis: Redis, commandTimeoutMs: number): Promise<void> {
   if (redis.status === 'ready') {
     let timer: NodeJS.Timeout | undefined
