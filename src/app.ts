@@ -28,6 +28,7 @@ import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
 import { createHttpMetricsStep } from './platform/metrics/http-metrics.ts'
 import { createMetricsRegistry } from './platform/metrics/registry.ts'
+import { createDegradationTracker, type DegradationTracker } from './platform/health/degraded.ts'
 import { healthPlugin } from './platform/health/plugin.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
 import type { CloseRegistry } from './platform/lifecycle/close-registry.ts'
@@ -41,6 +42,8 @@ import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts
 import { databasePlugin } from './platform/db/plugin.ts'
 import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
 import { createLocalStore } from './platform/rate-limit/stores.ts'
+import type { RedisClient } from './platform/redis/client.ts'
+import { redisPlugin } from './platform/redis/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
 import { createAuditStore } from './modules/accounts/audit.ts'
@@ -108,6 +111,13 @@ export interface AppDeps {
    * with process metrics, so tests and other callers of buildApp need not.
    */
   metrics?: Registry
+  /** The process's Redis (REDIS_URL), opened and closed by the caller; absent: every store is local. */
+  redis?: RedisClient
+  /**
+   * Where dependencies report that they are degraded (the Redis client does, a store on its fallback
+   * should); the caller's, so the Redis client opened before the app reports to it. Absent: a new one.
+   */
+  degradation?: DegradationTracker
 }
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
@@ -135,6 +145,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   }).withTypeProvider<TypeBoxTypeProvider>()
   const metrics = deps.metrics ?? createMetricsRegistry({ processMetrics: true })
   app.decorate('metrics', metrics)
+  const degradation = deps.degradation ?? createDegradationTracker({ log: deps.logger })
+  degradation.registerMetrics(metrics)
 
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
@@ -241,8 +253,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     securitySchemes: ACCOUNTS_SECURITY_SCHEMES,
   })
   // After docs, whose route collector must see the probes to document them.
-  await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000 })
+  await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000, degradation })
   await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
+  if (deps.redis !== undefined) await app.register(redisPlugin, { client: deps.redis })
 
   if (config.env !== 'production') {
     await app.register(indexRoute, { name: 'Bulwark API', version: deps.version, docs: config.docs.enabled })

@@ -19,6 +19,7 @@ export async function runConfigCheck(
   }
   out('\nconfiguration OK')
   out(await databaseReport(result.config))
+  if (result.config.redis.url !== undefined) out(await redisReport(result.config.redis.url, result.config))
   return 0
 }
 
@@ -37,5 +38,30 @@ async function databaseReport(config: Readonly<Config>): Promise<string> {
     return `database: ${describeDatabaseFailure(error, config.db).message}`
   } finally {
     await database?.close()
+  }
+}
+
+/** Whether the configured Redis answers a PING; the URL (which may hold a password) is never printed. */
+async function redisReport(url: string, config: Readonly<Config>): Promise<string> {
+  const { Redis } = await import('ioredis')
+  const { redisOptionsOf } = await import('../platform/redis/client.ts')
+  const { host, port } = new URL(url)
+  const where = `${host}${port === '' ? ':6379' : ''}`
+  // One attempt, no reconnection: the answer is for now.
+  const redis = new Redis(url, {
+    ...redisOptionsOf(config.redis, 'bulwark-config-check'),
+    retryStrategy: () => null,
+  })
+  // The connection's own error (ECONNREFUSED, WRONGPASS) says more than the rejection that follows it.
+  let cause: Error | undefined
+  redis.on('error', (error: Error) => (cause ??= error))
+  try {
+    await redis.connect()
+    await redis.ping()
+    return `redis: ${where} answers`
+  } catch (error) {
+    return `redis: no answer from ${where} (${(cause ?? (error as Error)).message}); the server starts anyway and keeps retrying, with local fallbacks meanwhile`
+  } finally {
+    redis.disconnect()
   }
 }

@@ -11,6 +11,8 @@ import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { logDroppedConnections, trackConnections } from '../platform/http/connections.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
 import { StartupRefusal } from '../platform/db/prepare.ts'
+import { createDegradationTracker } from '../platform/health/degraded.ts'
+import { openConfiguredRedis } from '../platform/redis/client.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
 import type { Readiness } from '../platform/health/plugin.ts'
@@ -70,7 +72,19 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   if (database.backend === 'pglite') {
     await prepareEmbeddedOrFail(dbConfig, database, MIGRATIONS, logger)
   }
-  const app = await buildApp(config, { logger, lifecycle, database, resources, version: options.version })
+  // Redis is optional and may be down at start: it connects in the background and the server starts anyway.
+  const degradation = createDegradationTracker({ log: logger })
+  const redis = openConfiguredRedis(config.redis, { log: logger, degradation })
+  if (redis !== undefined) resources.add('redis', () => redis.close())
+  const app = await buildApp(config, {
+    logger,
+    lifecycle,
+    database,
+    resources,
+    version: options.version,
+    redis,
+    degradation,
+  })
   // Only a served process under NODE_ENV=test: the process-model tests break a real worker with them.
   if (config.env === 'test') await app.register(faultRoutes)
   const connections = trackConnections(app.server)

@@ -21,8 +21,9 @@ export function singleProcessSource(server: RunningServer): AdminSource {
       return { ready, detail: { status, ready_workers: ready ? 1 : 0, workers: 1, required: 1 } }
     },
     async health() {
-      const { ready, status, checks } = await server.readiness()
-      return { ok: ready, status, workers: [{ ...(await self()), ready, health: { status, checks } }] }
+      const { ready, status, checks, dependencies } = await server.readiness()
+      const health = { status, checks, dependencies }
+      return { ok: ready, status, workers: [{ ...(await self()), ready, health }] }
     },
     workers: async () => [await self()],
   }

@@ -13,6 +13,8 @@ import { REDACT_PATHS } from '../../src/platform/logging/logger.ts'
 import { createDatabase, type Database } from '../../src/platform/db/database.ts'
 import { migrateDatabase } from '../../src/platform/db/migrator.ts'
 import { MIGRATIONS } from '../../src/db/migrations.ts'
+import { createDegradationTracker, type DegradationTracker } from '../../src/platform/health/degraded.ts'
+import { openConfiguredRedis, type RedisClient } from '../../src/platform/redis/client.ts'
 import { generateSigningKeyFile } from './signing-keys.ts'
 
 /**
@@ -36,6 +38,10 @@ export interface TestApp {
   lifecycle: Lifecycle
   /** Every log line written so far, parsed. */
   logs: Record<string, unknown>[]
+  /** The app's Redis client: opened here (and closed after the app) when the overrides set REDIS_URL. */
+  redis: RedisClient | undefined
+  /** The tracker the app and its Redis client report degraded dependencies to. */
+  degradation: DegradationTracker
 }
 
 /** Loads configuration exactly as `bulwark serve` does, from NODE_ENV=test plus the given variables. */
@@ -87,6 +93,10 @@ export async function buildTestApp(
   const lifecycle = createLifecycle()
   // What the app opens; the database is the caller's (or shared by the whole test process).
   const resources = createCloseRegistry({ log: logger })
+  // As the server does: Redis opened before the app (it reports to the tracker), closed after it.
+  const degradation = createDegradationTracker({ log: logger })
+  const redis = openConfiguredRedis(config.redis, { log: logger, degradation })
+  if (redis !== undefined) resources.add('redis', () => redis.close())
   const app = await buildApp(config, {
     logger,
     lifecycle,
@@ -94,6 +104,12 @@ export async function buildTestApp(
     resources,
     version: '0.0.0-test',
     metrics,
+    redis,
+    degradation,
+  }).catch(async (error: unknown) => {
+    // Nothing would close what was opened for it (the Redis client reconnects forever otherwise).
+    await resources.closeAll()
+    throw error
   })
   extend?.(app)
   await app.ready()
@@ -117,7 +133,7 @@ export async function buildTestApp(
     return anonymous({ ...request, headers })
   }) as App['inject']
   Object.defineProperty(app, 'inject', { value: withKey, configurable: true })
-  return { app, anonymous, apiKey, principalId, config, lifecycle, logs }
+  return { app, anonymous, apiKey, principalId, config, lifecycle, logs, redis, degradation }
 }
 
 /** The scopes of an ordinary (non-admin) machine client. */

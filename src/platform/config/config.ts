@@ -8,6 +8,7 @@ import type { LifecycleConfig } from './groups/lifecycle.ts'
 import type { LogConfig } from './groups/logging.ts'
 import type { MathLimits } from './groups/math.ts'
 import type { RateLimitConfig } from './groups/rate-limit.ts'
+import type { RedisConfig } from './groups/redis.ts'
 import type { SecurityConfig } from './groups/security.ts'
 import type { ServerConfig } from './groups/server.ts'
 import type { WorkersConfig } from './groups/workers.ts'
@@ -20,6 +21,7 @@ export type { DocsConfig } from './groups/docs.ts'
 export type { LifecycleConfig } from './groups/lifecycle.ts'
 export type { LogConfig, LogLevel } from './groups/logging.ts'
 export type { MathLimits } from './groups/math.ts'
+export type { RedisConfig } from './groups/redis.ts'
 export type { SecurityConfig } from './groups/security.ts'
 export type { ServerConfig } from './groups/server.ts'
 export type { WorkersConfig } from './groups/workers.ts'
@@ -30,6 +32,7 @@ export interface Config {
   security: SecurityConfig
   auth: AuthConfig
   db: DatabaseConfig
+  redis: RedisConfig
   log: LogConfig
   math: MathLimits
   rateLimit: RateLimitConfig

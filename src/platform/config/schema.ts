@@ -11,6 +11,7 @@ import { nodeEnvGroup } from './groups/node-env.ts'
 import { lifecycleGroup } from './groups/lifecycle.ts'
 import { loggingGroup } from './groups/logging.ts'
 import { mathGroup } from './groups/math.ts'
+import { redisGroup } from './groups/redis.ts'
 import { securityGroup } from './groups/security.ts'
 import { serverGroup } from './groups/server.ts'
 import { rateLimitGroup } from './groups/rate-limit.ts'
@@ -29,6 +30,7 @@ export const CONFIG_GROUPS = {
   security: securityGroup,
   auth: authGroup,
   db: databaseGroup,
+  redis: redisGroup,
   log: loggingGroup,
   math: mathGroup,
   rateLimit: rateLimitGroup,

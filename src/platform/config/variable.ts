@@ -10,6 +10,7 @@ export const CONFIG_SECTIONS = [
   'security',
   'auth',
   'database',
+  'redis',
   'logging',
   'limits',
   'rate-limits',

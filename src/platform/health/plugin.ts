@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Lifecycle } from '../lifecycle/state.ts'
 import { createCheckRunner, type CheckRunnerOptions, type HealthCheck } from './checks.ts'
+import type { DegradationTracker, DependencyState } from './degraded.ts'
 import { HealthLiveSchema, HealthReadySchema } from './schemas.ts'
 
 declare module 'fastify' {
@@ -19,26 +20,38 @@ export interface Readiness {
   ready: boolean
   status: string
   checks: Record<string, unknown>
+  /**
+   * Dependencies that are or were degraded (served by a fallback), for the detailed health; not in the
+   * public /health/ready answer, and never a reason to be unready.
+   */
+  dependencies: Record<string, DependencyState>
 }
 
 export interface HealthOptions extends CheckRunnerOptions {
   lifecycle: Lifecycle
+  /** Where the dependencies' degraded states are read from (none reported when absent). */
+  degradation?: Pick<DegradationTracker, 'states'>
 }
 
 async function health(app: FastifyInstance, options: HealthOptions) {
   const checks = createCheckRunner({
     ...options,
     onTransition: (name, outcome) => {
-      if (outcome.status === 'failing')
-        app.log.warn({ check: name, error: outcome.error }, 'health check failing')
-      else app.log.info({ check: name }, 'health check recovered')
+      if (outcome.status === 'ok') return app.log.info({ check: name }, 'health check recovered')
+      // A non-critical dependency (Redis) says it is degraded itself, once, at warn (health/degraded.ts).
+      const fields = { check: name, critical: outcome.critical, error: outcome.error }
+      if (outcome.critical) app.log.warn(fields, 'health check failing')
+      else app.log.info(fields, 'health check failing')
     },
   })
-  const { lifecycle } = options
+  const { lifecycle, degradation } = options
+  const dependencies = () => degradation?.states() ?? {}
   const readiness = async (): Promise<Readiness> => {
-    if (lifecycle.phase !== 'ready') return { ready: false, status: lifecycle.phase, checks: {} }
+    if (lifecycle.phase !== 'ready')
+      return { ready: false, status: lifecycle.phase, checks: {}, dependencies: dependencies() }
     const report = await checks.run()
-    return { ready: report.ok, status: report.ok ? 'ready' : 'unavailable', checks: report.checks }
+    const status = report.ok ? 'ready' : 'unavailable'
+    return { ready: report.ok, status, checks: report.checks, dependencies: dependencies() }
   }
   app.decorate('health', { addCheck: (check: HealthCheck) => checks.add(check), readiness })
 
