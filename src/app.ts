@@ -41,7 +41,8 @@ import type { Database } from './platform/db/database.ts'
 import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts'
 import { databasePlugin } from './platform/db/plugin.ts'
 import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
-import { createLocalStore } from './platform/rate-limit/stores.ts'
+import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
+import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
 import type { RedisClient } from './platform/redis/client.ts'
 import { redisPlugin } from './platform/redis/plugin.ts'
 import { MIGRATIONS } from './db/migrations.ts'
@@ -95,6 +96,8 @@ const SENSITIVE_ROUTES = [
   'POST /api/v1/auth/mfa/totp/disable',
   'POST /api/v1/api-keys',
 ] as const
+/** The degraded gauge's name for rate limits decided locally because Redis failed. */
+const RATE_LIMIT_DEPENDENCY = 'redis:rate_limits'
 /** How long a worker waits for the primary's rate-limit decision before deciding alone. */
 const RATE_LIMIT_PRIMARY_TIMEOUT_MS = 250
 
@@ -237,7 +240,18 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   deps.resources.add('rate limits', () => rateStore.close())
   await app.register(rateLimitPlugin, {
     policies: config.rateLimit,
-    store: rateStore,
+    store:
+      deps.redis === undefined
+        ? rateStore
+        : createSharedStore({
+            shared: createRedisSlidingLog(deps.redis),
+            local: rateStore,
+            instances: config.db.expectedInstances,
+            onFallback: (active, error) => {
+              if (active) degradation.markDegraded(RATE_LIMIT_DEPENDENCY, `Redis failed: ${String(error)}`)
+              else degradation.markRecovered(RATE_LIMIT_DEPENDENCY)
+            },
+          }),
     sensitiveRoutes: SENSITIVE_ROUTES,
     exemptUrls: ['/health/live', '/health/ready'],
     metrics,

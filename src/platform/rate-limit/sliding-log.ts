@@ -60,7 +60,7 @@ export function createSlidingLogStore(
       return {
         allowed: false,
         remaining: 0,
-        resetMs: Math.max(1, (times[log.start] ?? now) + policy.windowMs - now),
+        resetMs: untilFree(policy, now, times[log.start]),
       }
     }
     if (log.size === log.times.length) grow(log, policy.limit)
@@ -69,7 +69,7 @@ export function createSlidingLogStore(
     return {
       allowed: true,
       remaining: policy.limit - log.size,
-      resetMs: (log.times[log.start] ?? now) + policy.windowMs - now,
+      resetMs: untilFree(policy, now, log.times[log.start]),
     }
   }
 
@@ -78,6 +78,14 @@ export function createSlidingLogStore(
     /** Keys held now (for metrics and tests). */
     size: () => logs.size,
   } satisfies RateStore & { size(): number }
+}
+
+/**
+ * Whole milliseconds until `oldest` leaves the window, at least 1. Computed from the elapsed time, so that a
+ * request admitted just now reads exactly the window (t + w - t is not always w in floating point).
+ */
+function untilFree(policy: RatePolicy, now: number, oldest = now): number {
+  return Math.max(1, Math.ceil(policy.windowMs - (now - oldest)))
 }
 
 /** Doubles the ring (up to the limit), keeping the times in order from index 0. */

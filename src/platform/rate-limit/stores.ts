@@ -1,8 +1,9 @@
-// Which store a process decides with: the primary's when this process is one of several workers, else its
-// own.
+// Which store a process decides with: Redis when configured (every instance shares one log), else the
+// primary's when this process is one of several workers, else its own. Redis falls back to the local store
+// with this instance's share of each limit, never to no limit.
 import cluster from 'node:cluster'
 import { createClusterLimitClient } from './cluster-store.ts'
-import { createSlidingLogStore, type RateStore } from './sliding-log.ts'
+import { createSlidingLogStore, type RateDecision, type RatePolicy, type RateStore } from './sliding-log.ts'
 
 export interface LocalStoreOptions {
   maxKeys: number
@@ -25,4 +26,42 @@ export function createLocalStore(options: LocalStoreOptions): RateStore & { clos
     share: 1 / options.workers,
     onFallback: options.onFallback,
   })
+}
+
+export interface SharedStoreOptions {
+  /** The store every instance shares (Redis). */
+  shared: RateStore
+  /** This machine's store, used while the shared one fails. */
+  local: RateStore
+  /** Instances sharing the limits (EXPECTED_INSTANCES): the local store counts 1 / instances of a limit. */
+  instances: number
+  /** Told when the shared store fails and when it answers again (the degraded gauge and its log lines). */
+  onFallback: (active: boolean, error?: unknown) => void
+}
+
+/** Decides on the shared store; while it fails, on the local one with this instance's share of the limit. */
+export function createSharedStore(options: SharedStoreOptions): RateStore {
+  let fallingBack = false
+  const local = (key: string, policy: RatePolicy) =>
+    options.local.take(key, { ...policy, limit: Math.max(1, Math.floor(policy.limit / options.instances)) })
+  return {
+    take(key, policy): Promise<RateDecision> {
+      return Promise.resolve(options.shared.take(key, policy)).then(
+        (decision) => {
+          if (fallingBack) {
+            fallingBack = false
+            options.onFallback(false)
+          }
+          return decision
+        },
+        (error: unknown) => {
+          if (!fallingBack) {
+            fallingBack = true
+            options.onFallback(true, error)
+          }
+          return local(key, policy)
+        },
+      )
+    },
+  }
 }

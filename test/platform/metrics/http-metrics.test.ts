@@ -113,7 +113,12 @@ describe('HTTP metrics (issue 11)', () => {
 
     assert.equal(app.metrics, metrics)
     const names = (await metrics.getMetricsAsJSON()).map(({ name }) => name)
-    assert.deepEqual(names, ['http_requests_total', 'http_request_duration_seconds'])
+    assert.deepEqual(names.sort(), [
+      'dependency_degraded',
+      'http_request_duration_seconds',
+      'http_requests_total',
+      'rate_limit_decisions_total',
+    ])
   })
 
   it('makes its own registry with process metrics when the caller gives none', async (t) => {
