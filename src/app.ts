@@ -41,6 +41,7 @@ import type { Database } from './platform/db/database.ts'
 import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts'
 import { databasePlugin } from './platform/db/plugin.ts'
 import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
+import { createFailureThrottle } from './platform/rate-limit/failures.ts'
 import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
 import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
 import type { RedisClient } from './platform/redis/client.ts'
@@ -96,6 +97,8 @@ const SENSITIVE_ROUTES = [
   'POST /api/v1/auth/mfa/totp/disable',
   'POST /api/v1/api-keys',
 ] as const
+/** The probes of load balancers and orchestrators: never limited, their 404s never counted. */
+const RATE_LIMIT_EXEMPT_URLS = ['/health/live', '/health/ready']
 /** The degraded gauge's name for rate limits decided locally because Redis failed. */
 const RATE_LIMIT_DEPENDENCY = 'redis:rate_limits'
 /** How long a worker waits for the primary's rate-limit decision before deciding alone. */
@@ -166,6 +169,40 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     exposeInternalErrors: config.server.exposeInternalErrors,
     translators: [translateDatabaseError],
   })
+  // Rate limits: this machine's store (the process's, or the primary's for a worker) and, with Redis, the
+  // one every instance shares, falling back to this machine's.
+  const localRateStore = createLocalStore({
+    maxKeys: config.rateLimit.maxKeys,
+    workers: config.workers.count,
+    timeoutMs: RATE_LIMIT_PRIMARY_TIMEOUT_MS,
+    onFallback: (active) => {
+      if (active)
+        deps.logger.warn(
+          {},
+          'rate limits: the primary did not answer in time; deciding in this worker with its share of each limit',
+        )
+      else deps.logger.info({}, 'rate limits: the primary answers again')
+    },
+  })
+  deps.resources.add('rate limits', () => localRateStore.close())
+  const rateStore =
+    deps.redis === undefined
+      ? localRateStore
+      : createSharedStore({
+          shared: createRedisSlidingLog(deps.redis),
+          local: localRateStore,
+          instances: config.db.expectedInstances,
+          onFallback: (active, error) => {
+            if (active) degradation.markDegraded(RATE_LIMIT_DEPENDENCY, `Redis failed: ${String(error)}`)
+            else degradation.markRecovered(RATE_LIMIT_DEPENDENCY)
+          },
+        })
+  const failures = createFailureThrottle({
+    policy: config.rateLimit.failures,
+    store: rateStore,
+    maxKeys: config.rateLimit.maxKeys,
+    exemptUrls: RATE_LIMIT_EXEMPT_URLS,
+  })
   // The pipeline's steps, in the order they run; a step that answers ends the request there.
   await app.register(httpPlugin, {
     steps: {
@@ -175,10 +212,16 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
         createHeaderChecksStep(server.maxHeaderCount),
         refuseCompressedBody,
         createCorsStep(createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 })),
+        // A client blocked for repeated 401s and 404s, without credentials: refused before any work.
+        failures.beforeGate,
         // Last: authentication (the gate's hook, next) and the handler run inside the deadline.
         createDeadlineStep(server.handlerTimeoutMs),
       ],
-      onResponse: [createAccessLineStep(config.log.slowRequestMs), createHttpMetricsStep(metrics)],
+      onResponse: [
+        createAccessLineStep(config.log.slowRequestMs),
+        createHttpMetricsStep(metrics),
+        failures.count,
+      ],
     },
   })
   await app.register(compress, {
@@ -224,36 +267,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     realm: 'bulwark',
   })
   // After the gate, which names the caller each limit counts.
-  const rateStore = createLocalStore({
-    maxKeys: config.rateLimit.maxKeys,
-    workers: config.workers.count,
-    timeoutMs: RATE_LIMIT_PRIMARY_TIMEOUT_MS,
-    onFallback: (active) => {
-      if (active)
-        deps.logger.warn(
-          {},
-          'rate limits: the primary did not answer in time; deciding in this worker with its share of each limit',
-        )
-      else deps.logger.info({}, 'rate limits: the primary answers again')
-    },
-  })
-  deps.resources.add('rate limits', () => rateStore.close())
   await app.register(rateLimitPlugin, {
     policies: config.rateLimit,
-    store:
-      deps.redis === undefined
-        ? rateStore
-        : createSharedStore({
-            shared: createRedisSlidingLog(deps.redis),
-            local: rateStore,
-            instances: config.db.expectedInstances,
-            onFallback: (active, error) => {
-              if (active) degradation.markDegraded(RATE_LIMIT_DEPENDENCY, `Redis failed: ${String(error)}`)
-              else degradation.markRecovered(RATE_LIMIT_DEPENDENCY)
-            },
-          }),
+    store: rateStore,
     sensitiveRoutes: SENSITIVE_ROUTES,
-    exemptUrls: ['/health/live', '/health/ready'],
+    exemptUrls: RATE_LIMIT_EXEMPT_URLS,
+    failures,
     metrics,
   })
   await app.register(docsPlugin, {

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, type Registry } from 'prom-client'
 import { platformErrors } from '../errors/catalog.ts'
+import { callerOf, type FailureThrottle } from './failures.ts'
 import type { RateDecision, RatePolicy, RateStore } from './sliding-log.ts'
 
 export interface RatePolicies {
@@ -26,6 +27,8 @@ export interface RateLimitOptions {
   sensitiveRoutes: readonly string[]
   /** URLs no limit applies to (the probes of load balancers and orchestrators). */
   exemptUrls: readonly string[]
+  /** Callers refused for repeated 401s and 404s (failures.ts): checked here, after the gate named them. */
+  failures: FailureThrottle
   metrics: Registry
 }
 
@@ -115,18 +118,18 @@ async function rateLimit(app: FastifyInstance, options: RateLimitOptions) {
       return
     }
     const { principal } = request
-    let subject: string
-    let policy: RatePolicy
-    if (principal.kind === 'anonymous') {
-      subject = `ip:${request.ip}`
-      policy = policies.anonymous
-    } else {
-      subject =
-        principal.kind === 'api_key'
-          ? `key:${principal.credentialId ?? principal.id}`
-          : `user:${principal.id}`
-      policy = principal.isAdmin ? policies.admin : policies.principal
+    const subject = callerOf(request)
+    const refused = options.failures.refusalFor(subject)
+    if (refused !== undefined) {
+      done(refused)
+      return
     }
+    const policy =
+      principal.kind === 'anonymous'
+        ? policies.anonymous
+        : principal.isAdmin
+          ? policies.admin
+          : policies.principal
     const extra =
       url !== undefined && sensitive.has(`${String(method)} ${url}`) ? policies.sensitive : undefined
     const first = store.take(`${policy.name}:${subject}`, policy)

@@ -102,4 +102,44 @@ describe('rate limiting', () => {
       assert.equal(answer.headers.ratelimit, undefined)
     }
   })
+
+  it('throttles repeated 404s from a client without credentials, but not a valid key from the same IP', async (t) => {
+    const { app, anonymous } = await buildTestApp(t, { RATE_LIMIT_FAILURES: '3/1m' })
+    const from = (url: string) => anonymous({ url, remoteAddress: '192.0.2.30' })
+    for (let count = 0; count < 4; count++)
+      assertProblem(await from(`/no/such/${String(count)}`), 404, 'NOT_FOUND')
+    // Past the limit: every request of this client is refused, routed or not, before any work.
+    const refused = await from('/')
+    assertProblem(refused, 429, 'RATE_LIMITED')
+    assert.equal(refused.headers['ratelimit-policy'], '"failures";q=3;w=60')
+    assert.match(String(refused.headers['retry-after']), /^(59|60)$/)
+    // The same address with a valid key is another caller; another address is not blocked.
+    const keyed = await app.inject({ url: CHEAP, remoteAddress: '192.0.2.30' })
+    assert.equal(keyed.statusCode, 200, keyed.body)
+    assert.equal((await anonymous({ url: '/', remoteAddress: '192.0.2.31' })).statusCode, 200)
+  })
+
+  it('throttles repeated 401s from a client without valid credentials', async (t) => {
+    const { anonymous } = await buildTestApp(t, { RATE_LIMIT_FAILURES: '3/1m' })
+    const from = () => anonymous({ url: CHEAP, remoteAddress: '192.0.2.40' })
+    for (let count = 0; count < 4; count++) assertProblem(await from(), 401, 'AUTHENTICATION_REQUIRED')
+    assertProblem(await from(), 429, 'RATE_LIMITED')
+  })
+
+  it('throttles a key that enumerates ids: after its 404s, every request of that key is refused', async (t) => {
+    const { app } = await buildTestApp(t, { RATE_LIMIT_FAILURES: '3/1m' })
+    const other = await app.accounts.apiKeys.create('cli', { name: 'other', scopes: ['plans:read'] })
+    for (let count = 0; count < 4; count++) {
+      const missing = await app.inject({
+        url: `/api/v1/plans/00000000-0000-4000-8000-00000000000${String(count)}`,
+      })
+      assert.equal(missing.statusCode, 404, missing.body)
+    }
+    assertProblem(await app.inject(CHEAP), 429, 'RATE_LIMITED')
+    const unaffected = await app.inject({
+      url: '/api/v1/plans',
+      headers: { authorization: `Bearer ${other.key}` },
+    })
+    assert.equal(unaffected.statusCode, 200, unaffected.body)
+  })
 })

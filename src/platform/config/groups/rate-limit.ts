@@ -8,6 +8,8 @@ export interface RateLimitConfig {
   admin: RatePolicy
   anonymous: RatePolicy
   sensitive: RatePolicy
+  /** 401 and 404 answers per caller; past it, the caller is refused until one leaves the window. */
+  failures: RatePolicy
   /** Keys (callers × policies) one process remembers; the least recently used is forgotten first. */
   maxKeys: number
 }
@@ -60,6 +62,12 @@ export const rateLimitGroup = defineGroup({
       default: perEnv('10/1m', '10/1m', '100000/1m'),
       doc: `${rateDoc('each caller (its key or user, else its IP) on register, login, refresh, password change, TOTP and API-key creation')} Counted in addition to the caller's own limit.`,
     },
+    RATE_LIMIT_FAILURES: {
+      type: 'string',
+      pattern: RATE,
+      default: perEnv('50/10m', '50/10m', '100000/1m'),
+      doc: 'Answers 401 or 404 a caller (its key or user, else its IP) may receive in any sliding window before every request of it gets 429 RATE_LIMITED until one leaves the window: throttles the enumeration of ids, accounts and keys. COUNT/WINDOW as above.',
+    },
     RATE_LIMIT_MAX_KEYS: {
       type: 'integer',
       min: 1000,
@@ -73,10 +81,11 @@ export const rateLimitGroup = defineGroup({
     admin: policy('admin', values.RATE_LIMIT_ADMIN),
     anonymous: policy('anonymous', values.RATE_LIMIT_ANONYMOUS),
     sensitive: policy('sensitive', values.RATE_LIMIT_SENSITIVE),
+    failures: policy('failures', values.RATE_LIMIT_FAILURES),
     maxKeys: values.RATE_LIMIT_MAX_KEYS,
   }),
   checks({ rateLimit }) {
-    return (['principal', 'admin', 'anonymous', 'sensitive'] as const)
+    return (['principal', 'admin', 'anonymous', 'sensitive', 'failures'] as const)
       .filter((name) => rateLimit[name].limit > MAX_RATE_LIMIT)
       .map(
         (name) => `RATE_LIMIT_${name.toUpperCase()}: at most ${String(MAX_RATE_LIMIT)} requests per window`,
