@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { Redis } from 'ioredis'
 import { BENCH_DATABASE_NAME, dropBenchDatabase, openBenchDatabase, type BenchDatabase } from './database.ts'
 import type { LoadJob } from './load.ts'
 import * as measure from './measure.ts'
@@ -21,6 +22,7 @@ import { checkAnswer, waitUntilListening, type ExpectedBody } from './responses.
 import { createScenarios, type Scenario, type ScenarioName } from './scenarios.ts'
 import { computeRatios, findInvalid, summarize, type Row } from './summary.ts'
 import {
+  BENCH_REDIS_URL,
   BULWARK_TARGET_IDS,
   createApiKey,
   createBulwarkSecrets,
@@ -260,11 +262,36 @@ async function collectMeta(
   }
 }
 
+/** The Redis target needs a Redis that answers: one clear line instead of a server that degrades. */
+async function requireRedis(url: string) {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    commandTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  })
+  redis.on('error', () => undefined)
+  try {
+    await redis.connect()
+    await redis.ping()
+  } catch (error) {
+    throw new Error(
+      `no Redis answers at ${url} (${String(error)}): start one with redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no, or set BENCH_REDIS_URL`,
+      { cause: error },
+    )
+  } finally {
+    redis.disconnect()
+  }
+}
+
 /**
  * Opens the bench database, creates the API key every request carries on it, measures every scenario,
  * and drops the database whatever happens.
  */
 async function measureOnFreshDatabase(options: RunOptions) {
+  await requireRedis(BENCH_REDIS_URL)
   const database = await openBenchDatabase()
   const secrets = createBulwarkSecrets()
   try {

@@ -18,6 +18,7 @@ export const TARGET_IDS = [
   'bulwark-2-workers',
   'bulwark-v8-defaults',
   'bulwark-base',
+  'bulwark-redis',
 ] as const
 export type TargetId = (typeof TARGET_IDS)[number]
 
@@ -27,6 +28,7 @@ export const BULWARK_TARGET_IDS = [
   'bulwark-2-workers',
   'bulwark-v8-defaults',
   'bulwark-base',
+  'bulwark-redis',
 ] as const
 
 export interface Target {
@@ -50,6 +52,9 @@ export interface TargetOptions {
   /** Adds Bulwark W=1 built from another commit into this directory (before/after in one run). */
   baseDist: string | undefined
 }
+
+/** The Redis the Redis-backed target uses: this machine's (ARCHITECTURE.md says how to start it). */
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 /** The environment nothing of the caller's shell leaks into: the servers see only what is listed here. */
 function baseEnv(databaseUrl: string) {
@@ -161,6 +166,21 @@ export function createTargets(
       label: 'Bulwark W=1',
       args: [...MEMORY_FLAGS, 'dist/main.js', 'serve'],
       env: { ...bulwark, WORKERS: '1' },
+      logsToStdout: true,
+      workers: 0,
+      cores: [0],
+    },
+    {
+      // The same single process with its rate limits (and their fallback) on Redis: a round trip a request.
+      id: 'bulwark-redis',
+      label: 'Bulwark W=1 Redis',
+      args: [...MEMORY_FLAGS, 'dist/main.js', 'serve'],
+      env: {
+        ...bulwark,
+        WORKERS: '1',
+        REDIS_URL: BENCH_REDIS_URL,
+        REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
+      },
       logsToStdout: true,
       workers: 0,
       cores: [0],
