@@ -24,6 +24,7 @@ import { indexRoute } from './platform/http/index-route.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
 import { createValidatorCompiler } from './platform/http/validation.ts'
+import { createRedisInvalidationBus } from './platform/cache/redis-invalidation-bus.ts'
 import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
 import { createHttpMetricsStep } from './platform/metrics/http-metrics.ts'
@@ -33,7 +34,8 @@ import { healthPlugin } from './platform/health/plugin.ts'
 import { docsPlugin } from './platform/docs/plugin.ts'
 import type { CloseRegistry } from './platform/lifecycle/close-registry.ts'
 import type { Lifecycle } from './platform/lifecycle/state.ts'
-import { createMemoryAttemptStore } from './platform/auth/attempts.ts'
+import { createMemoryAttemptStore, type LockoutPolicy } from './platform/auth/attempts.ts'
+import { createSharedAttempts } from './platform/auth/shared-attempts.ts'
 import { createAuditLog } from './platform/auth/audit.ts'
 import { AUTH_ERRORS } from './platform/auth/errors.ts'
 import { authPlugin } from './platform/auth/plugin.ts'
@@ -101,6 +103,10 @@ const SENSITIVE_ROUTES = [
 const RATE_LIMIT_EXEMPT_URLS = ['/health/live', '/health/ready']
 /** The degraded gauge's name for rate limits decided locally because Redis failed. */
 const RATE_LIMIT_DEPENDENCY = 'redis:rate_limits'
+/** Lock-out counters decided locally (stricter thresholds) because Redis failed. */
+const LOCKOUT_DEPENDENCY = 'redis:lockouts'
+/** Credential-cache invalidations not broadcast (other instances learn within the cache TTL instead). */
+const INVALIDATION_DEPENDENCY = 'redis:invalidations'
 /** How long a worker waits for the primary's rate-limit decision before deciding alone. */
 const RATE_LIMIT_PRIMARY_TIMEOUT_MS = 250
 
@@ -236,19 +242,48 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   // Authentication: deny-by-default for every route; the accounts module supplies the verifiers.
   const audit = createAuditLog(createAuditStore(deps.database.db), deps.logger)
   const { lockout } = config.auth
-  const attemptStore = (threshold: number) =>
-    createMemoryAttemptStore({
+  const sharedAttempts =
+    deps.redis === undefined
+      ? undefined
+      : createSharedAttempts({
+          client: deps.redis,
+          instances: config.db.expectedInstances,
+          onFallback: (active, error) => {
+            if (active) degradation.markDegraded(LOCKOUT_DEPENDENCY, `Redis failed: ${String(error)}`)
+            else degradation.markRecovered(LOCKOUT_DEPENDENCY)
+          },
+        })
+  const attemptStore = (name: string, threshold: number) => {
+    const policy: LockoutPolicy = {
       threshold,
       windowMs: 15 * 60_000,
       baseLockMs: lockout.baseS * 1000,
       maxLockMs: lockout.maxS * 1000,
-    })
+    }
+    return sharedAttempts?.(name, policy) ?? createMemoryAttemptStore(policy)
+  }
+  const invalidations =
+    deps.redis === undefined
+      ? undefined
+      : createRedisInvalidationBus({
+          client: deps.redis,
+          log: deps.logger,
+          onDegraded: (active, reason) => {
+            if (active) degradation.markDegraded(INVALIDATION_DEPENDENCY, reason ?? 'Redis failed')
+            else degradation.markRecovered(INVALIDATION_DEPENDENCY)
+          },
+        })
+  if (invalidations !== undefined) deps.resources.add('credential invalidations', () => invalidations.close())
   const accounts = await createAccounts(config, {
     database: deps.database.db,
     audit,
     logger: deps.logger,
     scopes: SCOPE_POLICY,
-    attempts: { account: attemptStore(lockout.accountThreshold), ip: attemptStore(lockout.ipThreshold) },
+    attempts: {
+      account: attemptStore('login_account', lockout.accountThreshold),
+      ip: attemptStore('login_ip', lockout.ipThreshold),
+    },
+    invalidations,
   })
   app.decorate('accounts', accounts)
   // Flushes last_used_at: closed before the database, which was opened (and registered) before it.
@@ -259,7 +294,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
       accessToken: (token) => accounts.accessTokens.verifyAccessToken(token),
       csrfToken: (sessionId) => accounts.accessTokens.csrfToken(sessionId),
     },
-    apiKeyAttempts: attemptStore(lockout.ipThreshold),
+    apiKeyAttempts: attemptStore('api_key_ip', lockout.ipThreshold),
     audit,
     accessCookie: config.auth.cookies ? COOKIES.access : undefined,
     apiKeyPrefix: API_KEY_PREFIX,

@@ -68,13 +68,16 @@ describe('the server with Redis', { timeout: 90_000 }, () => {
     const before = await detailedHealth(admin)
 
     await redis.kill()
-    await server.waitForLog((line) => line.message === 'dependency degraded')
+    await server.waitForLog((line) => line.message === 'dependency degraded' && line.dependency === 'redis')
     const ready = await send(server, key, '/health/ready')
     const math = await send(server, key, '/api/v1/math/fibonacci/10')
     const during = await detailedHealth(admin)
     const gaugeDuring = await degradedGauge(admin)
     await redis.restart()
-    await server.waitForLog((line) => line.message === 'dependency recovered', 5000)
+    await server.waitForLog(
+      (line) => line.message === 'dependency recovered' && line.dependency === 'redis',
+      5000,
+    )
     const after = await poll(5000, async () => {
       const health = await detailedHealth(admin)
       return health.worker.health.checks.redis?.status === 'ok' ? health : undefined

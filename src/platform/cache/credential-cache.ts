@@ -1,9 +1,12 @@
 // Short-lived copies of verified credentials (API keys, access tokens and their revocation state), bounded
-// and at most ttlMs stale, whose invalidations travel over a bus: in-process by default, so that a shared
-// one (Redis pub/sub) can later tell every instance to forget a revoked credential at once.
+// and at most ttlMs stale, whose invalidations travel over a bus: in-process by default, or Redis pub/sub
+// (redis-invalidation-bus.ts), which tells every instance to forget a revoked credential at once.
 import { createTtlMap } from './ttl-map.ts'
 
-/** One invalidation: a cache's name and the key to forget, or every key when `key` is undefined. */
+/** The cache name of an invalidation that every cache obeys (a bus that may have missed some sends it). */
+export const EVERY_CACHE = '*'
+
+/** One invalidation: a cache's name (or EVERY_CACHE) and the key to forget, or every key when `key` is undefined. */
 export interface Invalidation {
   cache: string
   key?: string | undefined
@@ -60,7 +63,7 @@ export function createCredentialCache<V>(options: CredentialCacheOptions): Crede
   const entries = createTtlMap<V>(options.ttlMs, options.maxEntries)
   const bus = options.bus ?? createLocalInvalidationBus()
   bus.subscribe((invalidation) => {
-    if (invalidation.cache !== name) return
+    if (invalidation.cache !== name && invalidation.cache !== EVERY_CACHE) return
     if (invalidation.key === undefined) entries.clear()
     else entries.delete(invalidation.key)
   })

@@ -51,6 +51,9 @@ describe('Redis in the health of the app', () => {
     assert.ok(elapsedMs < 1000, `answered in ${elapsedMs} ms`)
     assert.equal(readiness.dependencies.redis?.degraded, true)
     assert.match(metrics, /^dependency_degraded\{dependency="redis"\} 1$/m)
-    assert.equal(logs.filter((line) => line.message === 'dependency degraded').length, 1)
+    assert.equal(
+      logs.filter((line) => line.message === 'dependency degraded' && line.dependency === 'redis').length,
+      1,
+    )
   })
 })

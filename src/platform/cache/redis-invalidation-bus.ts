@@ -1,0 +1,152 @@
+// Credential-cache invalidations on Redis pub/sub: a revocation on one instance makes every instance
+// forget its cached copy at once, instead of when the copy expires. Pub/sub delivers at most once (a
+// message sent while a subscriber is away is lost), so the caches keep their TTL as the bound that holds
+// whatever Redis does; this bus only makes the usual case immediate. It never throws into a request.
+import { randomBytes } from 'node:crypto'
+import type { Redis } from 'ioredis'
+import type { RedisClient } from '../redis/client.ts'
+import { createLocalInvalidationBus, EVERY_CACHE, type InvalidationBus } from './credential-cache.ts'
+
+/** How often the subscriber connection is checked with a PING: a frozen Redis sends no error by itself. */
+const HEARTBEAT_MS = 2000
+/** Messages longer than this are not ours (names and keys are short): ignored. */
+const MAX_MESSAGE_CHARS = 2048
+
+export interface InvalidationBusLogger {
+  debug(details: object, message: string): void
+}
+
+export interface RedisInvalidationBusOptions {
+  client: RedisClient
+  log: InvalidationBusLogger
+  /**
+   * Told when invalidations may stop reaching this instance or leaving it (subscription lost, a publish
+   * failed) and when they flow again (subscribed and answering): the degraded gauge and its log lines.
+   */
+  onDegraded(active: boolean, reason?: string): void
+  /** Default 2000 ms. */
+  heartbeatMs?: number
+}
+
+export interface RedisInvalidationBus extends InvalidationBus {
+  /** Stops the heartbeat and cuts the subscriber connection. Idempotent. */
+  close(): void
+}
+
+interface Message {
+  origin: string
+  cache: string
+  key?: string
+}
+
+/**
+ * A bus that delivers to this process's listeners at once and, through the channel `<prefix>invalidations`,
+ * to every other process on the same Redis and prefix. Subscribes on a connection of its own (a subscribed
+ * connection can run nothing else), resubscribing after every reconnection; every cache is cleared then,
+ * since what was published meanwhile is lost.
+ */
+export function createRedisInvalidationBus(options: RedisInvalidationBusOptions): RedisInvalidationBus {
+  const { client, log } = options
+  const local = createLocalInvalidationBus()
+  const channel = client.key('invalidations')
+  // This process's messages come back to it too: its listeners had them at once, so they are skipped.
+  const origin = randomBytes(9).toString('base64url')
+  const subscriber: Redis = client.redis.duplicate({
+    connectionName: `${client.redis.options.connectionName ?? 'bulwark'}:invalidations`,
+    autoResubscribe: false,
+    lazyConnect: true,
+  })
+  let subscribed = false
+  let degraded = false
+  let closed = false
+
+  function degrade(reason: string): void {
+    if (closed || degraded) return
+    degraded = true
+    options.onDegraded(true, reason)
+  }
+  function recover(): void {
+    if (closed || !degraded) return
+    degraded = false
+    options.onDegraded(false)
+  }
+
+  subscriber.on('ready', () => {
+    subscriber.subscribe(channel).then(
+      () => {
+        subscribed = true
+        local.publish({ cache: EVERY_CACHE })
+        recover()
+      },
+      (error: unknown) => {
+        degrade(`subscribe failed: ${String(error)}`)
+      },
+    )
+  })
+  subscriber.on('message', (from: string, text: string) => {
+    if (from !== channel) return
+    const message = parseMessage(text)
+    if (message === undefined) {
+      log.debug({ channel }, 'ignored a malformed invalidation message')
+      return
+    }
+    if (message.origin === origin) return
+    local.publish({ cache: message.cache, key: message.key })
+  })
+  subscriber.on('error', (error: Error) => {
+    log.debug({ error }, 'redis invalidation subscriber error')
+    subscribed = false
+    degrade(error.message.slice(0, 200))
+  })
+  subscriber.on('close', () => {
+    subscribed = false
+    degrade('subscriber connection closed')
+  })
+  subscriber.connect().catch(() => undefined)
+
+  const heartbeat = setInterval(() => {
+    if (!subscribed) return
+    subscriber.ping().then(recover, (error: unknown) => {
+      degrade(`subscriber did not answer PING: ${String(error)}`)
+    })
+  }, options.heartbeatMs ?? HEARTBEAT_MS)
+  heartbeat.unref()
+
+  return {
+    publish(invalidation) {
+      local.publish(invalidation)
+      if (closed) return
+      if (!client.isReady()) {
+        degrade('publish: Redis is not connected')
+        return
+      }
+      const message: Message = { origin, cache: invalidation.cache }
+      if (invalidation.key !== undefined) message.key = invalidation.key
+      client.redis.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+        degrade(`publish failed: ${String(error)}`)
+      })
+    },
+    subscribe: (listener) => local.subscribe(listener),
+    close() {
+      if (closed) return
+      closed = true
+      clearInterval(heartbeat)
+      subscriber.disconnect()
+    },
+  }
+}
+
+function parseMessage(text: string): Message | undefined {
+  if (text.length > MAX_MESSAGE_CHARS) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (typeof value !== 'object' || value === null) return undefined
+  const { origin, cache, key } = value as Record<string, unknown>
+  if (typeof origin !== 'string' || typeof cache !== 'string') return undefined
+  if (key !== undefined && typeof key !== 'string') return undefined
+  return key === undefined ? { origin, cache } : { origin, cache, key }
+}
