@@ -15,8 +15,7 @@ export interface CorsPolicy {
 }
 
 const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE'
-const EXPOSED_HEADERS =
-  'X-Request-ID, ETag, Location, Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset'
+const EXPOSED_HEADERS = 'X-Request-ID, ETag, Location, Retry-After, RateLimit-Policy, RateLimit'
 /** Request header names a browser may ask for; anything else in a preflight is not granted. */
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/
 

@@ -184,6 +184,8 @@ describe('CORS', () => {
     assert.equal(allowed.headers['access-control-allow-origin'], 'https://app.example.com')
     assert.equal(allowed.headers['access-control-allow-credentials'], 'true')
     assert.match(String(allowed.headers['access-control-expose-headers']), /X-Request-ID/)
+    // A browser app can read its rate limit: the fields the server sends (RFC draft names, not the old ones).
+    assert.match(String(allowed.headers['access-control-expose-headers']), /RateLimit-Policy, RateLimit$/)
     assert.equal(denied.headers['access-control-allow-origin'], undefined)
   })
 
