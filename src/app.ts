@@ -25,6 +25,7 @@ import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
 import { createValidatorCompiler } from './platform/http/validation.ts'
 import { createRedisInvalidationBus } from './platform/cache/redis-invalidation-bus.ts'
+import { conditionalGetPlugin } from './platform/http/conditional-get.ts'
 import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
 import { createHttpMetricsStep } from './platform/metrics/http-metrics.ts'
@@ -230,6 +231,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
       ],
     },
   })
+  // Before compression, so that it tags the body the handler produced.
+  await app.register(conditionalGetPlugin)
   await app.register(compress, {
     globalCompression: true,
     // Compressed request bodies would bypass the body limit (zip bombs): refused in platform/http.

@@ -3527,10 +3527,24 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
                     RateLimit?: string;
+                    /** @description A weak tag of this page, for If-None-Match on a later read */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PlanPage"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body. */
+            304: {
+                headers: {
+                    /** @description How a cache may keep this response. */
+                    "Cache-Control"?: "private, no-cache";
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Malformed request or JSON body */
@@ -3661,7 +3675,7 @@ export interface operations {
                     RateLimit?: string;
                     /** @description The URL of the new plan */
                     Location?: string;
-                    /** @description The version of this plan, for If-Match on a later change */
+                    /** @description The version of this plan, for If-Match on a later change and If-None-Match on a later read */
                     ETag?: string;
                     /** @description Present when this is the stored answer to an earlier request with the same Idempotency-Key */
                     "Idempotent-Replayed"?: "true";
@@ -3796,12 +3810,24 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
                     RateLimit?: string;
-                    /** @description The version of this plan, for If-Match on a later change */
+                    /** @description The version of this plan, for If-Match on a later change and If-None-Match on a later read */
                     ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Plan"];
+                };
+            };
+            /** @description Not modified: If-None-Match named the current ETag. No body. */
+            304: {
+                headers: {
+                    /** @description How a cache may keep this response. */
+                    "Cache-Control"?: "private, no-cache";
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
             /** @description Malformed request or JSON body */
@@ -4093,7 +4119,7 @@ export interface operations {
                     "RateLimit-Policy"?: string;
                     /** @description Where the caller stands in each policy: `"name";r=REMAINING;t=SECONDS` until the oldest counted request leaves the sliding window. */
                     RateLimit?: string;
-                    /** @description The version of this plan, for If-Match on a later change */
+                    /** @description The version of this plan, for If-Match on a later change and If-None-Match on a later read */
                     ETag?: string;
                     [name: string]: unknown;
                 };

@@ -19,7 +19,14 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   { plans, prefix },
 ) => {
   const tags = ['plans']
-  const etag = { type: 'string', description: 'The version of this plan, for If-Match on a later change' }
+  const etag = {
+    type: 'string',
+    description: 'The version of this plan, for If-Match on a later change and If-None-Match on a later read',
+  }
+  const listEtag = {
+    type: 'string',
+    description: 'A weak tag of this page, for If-None-Match on a later read',
+  }
 
   app.post(
     '/',
@@ -67,7 +74,11 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
   app.get(
     '/',
     {
-      config: { auth: { scopes: ['plans:read'] } },
+      config: {
+        auth: { scopes: ['plans:read'] },
+        conditionalGet: true,
+        responseHeaders: { 200: { ETag: listEtag } },
+      },
       schema: {
         tags,
         operationId: 'listPlans',
@@ -85,6 +96,7 @@ export const plansRoutes: FastifyPluginAsyncTypebox<{ plans: PlansService; prefi
       config: {
         auth: { scopes: ['plans:read'] },
         errors: ['PLAN_NOT_FOUND'],
+        conditionalGet: true,
         responseHeaders: { 200: { ETag: etag } },
       },
       schema: {

@@ -171,6 +171,15 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
         const common = (response[status] as { description?: string } | undefined)?.description
         response[status] = problemResponse(common === undefined ? line : `${common}\n\n${line}`)
       }
+      if (route.config?.conditionalGet === true) {
+        response['304'] = {
+          description: 'Not modified: If-None-Match named the current ETag. No body.',
+          headers: {
+            ...cacheControlHeader(cacheControlOf(route.method, route.config)),
+            ETag: { type: 'string' },
+          },
+        }
+      }
       const own = (schema as { response?: Record<string, object> } | undefined)?.response ?? {}
       const extraHeaders = route.config?.responseHeaders ?? {}
       // Successful responses carry the route's Cache-Control; errors are no-store (problemResponse).

@@ -15,6 +15,11 @@ declare module 'fastify' {
      */
     cacheControl?: string
     /**
+     * GET/HEAD answers 304 Not Modified when If-None-Match names the current ETag: the handler's, else a
+     * weak tag of the body (conditional-get.ts).
+     */
+    conditionalGet?: boolean
+    /**
      * Response headers the OpenAPI document lists for a status, beside Cache-Control, in the form
      * @fastify/swagger takes: `{ 201: { Location: { type: 'string', description: '…' } } }`.
      */
