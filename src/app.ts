@@ -43,7 +43,7 @@ import { databasePlugin } from './platform/db/plugin.ts'
 import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
 import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
 import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
-import type { RedisClient } from './platform/redis/client.ts'
+import { isRedisOutage, type RedisClient } from './platform/redis/client.ts'
 import { redisPlugin } from './platform/redis/plugin.ts'
 import { createBreakerRegistry, type BreakerRegistry } from './platform/resilience/breakers.ts'
 import { MIGRATIONS } from './db/migrations.ts'
@@ -252,7 +252,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
       deps.redis === undefined
         ? rateStore
         : createSharedStore({
-            shared: createRedisSlidingLog(deps.redis),
+            // While the `redis` breaker is open, every decision is local at once, without waiting on Redis.
+            shared: createRedisSlidingLog(deps.redis, breakers.create('redis', { isFailure: isRedisOutage })),
             local: rateStore,
             instances: config.db.expectedInstances,
             onFallback: (active, error) => {
