@@ -46,7 +46,7 @@ function openStore(t: TestContext, url: string) {
   return { client, breaker, store, fallbacks }
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
+async function timed<T>(work: () => T | Promise<T>): Promise<{ value: T; ms: number }> {
   const started = performance.now()
   const value = await work()
   return { value, ms: performance.now() - started }
