@@ -77,12 +77,12 @@ describe('the postgres circuit breaker in the built server (issue 12)', { timeou
     proxy.cutAll()
     const opened = await server.waitForLog((line) => line.message === 'circuit breaker open', 20_000)
     const openedAfterMs = performance.now() - faultAt
+    const metricsWhileOpen = await adminGet(admin, '/metrics')
+    const healthWhileOpen = await breakerHealth(admin)
     const refusals: Reply[] = []
     for (let request = 0; request < 40; request += 1) {
       refusals.push(await send(server, key, '/api/v1/plans?limit=1'))
     }
-    const metricsWhileOpen = await adminGet(admin, '/metrics')
-    const healthWhileOpen = await breakerHealth(admin)
 
     const restoredAt = performance.now()
     proxy.setBlackHole(false)
@@ -122,9 +122,14 @@ describe('the postgres circuit breaker in the built server (issue 12)', { timeou
       `${fast.length} of ${refusals.length} refused by the breaker`,
     )
     for (const latency of latencies) assert.ok(latency < FAST_MS, `a refusal took ${Math.round(latency)} ms`)
-    assert.match(metricsWhileOpen, /^circuit_breaker_state\{breaker="postgres",state="open"\} 1$/m)
+    // Open, or already half-open with its trial out on a slow machine: refusing either way.
+    assert.match(
+      metricsWhileOpen,
+      /^circuit_breaker_state\{breaker="postgres",state="(open|half_open)"\} 1$/m,
+    )
+    assert.match(metricsWhileOpen, /^circuit_breaker_state\{breaker="postgres",state="closed"\} 0$/m)
     assert.match(metricsWhileOpen, /^dependency_degraded\{dependency="breaker:postgres"\} 1$/m)
-    assert.equal(healthWhileOpen.breakers.postgres?.state, 'open')
+    assert.match(healthWhileOpen.breakers.postgres?.state ?? '', /^(open|half_open)$/)
     assert.equal(healthWhileOpen.dependencies['breaker:postgres']?.degraded, true)
     // Back by itself: half-open, one trial, closed; requests succeed again.
     assert.equal(closed.breaker, 'postgres')
