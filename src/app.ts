@@ -47,8 +47,9 @@ import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
 import { createFailureThrottle } from './platform/rate-limit/failures.ts'
 import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
 import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
-import type { RedisClient } from './platform/redis/client.ts'
+import { isRedisOutage, type RedisClient } from './platform/redis/client.ts'
 import { redisPlugin } from './platform/redis/plugin.ts'
+import { createBreakerRegistry, type BreakerRegistry } from './platform/resilience/breakers.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
 import { createAuditStore } from './modules/accounts/audit.ts'
@@ -131,6 +132,11 @@ export interface AppDeps {
    * should); the caller's, so the Redis client opened before the app reports to it. Absent: a new one.
    */
   degradation?: DegradationTracker
+  /**
+   * The process's circuit breakers (the caller's, so the database opened before the app has its `postgres`
+   * one); the app adds `redis`, registers their metrics and reports them in health. Absent: a new registry.
+   */
+  breakers?: BreakerRegistry
 }
 
 export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
@@ -160,6 +166,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   app.decorate('metrics', metrics)
   const degradation = deps.degradation ?? createDegradationTracker({ log: deps.logger })
   degradation.registerMetrics(metrics)
+  const breakers = deps.breakers ?? ownBreakers(config, deps, degradation)
+  breakers.registerMetrics(metrics)
 
   app.setValidatorCompiler(createValidatorCompiler())
   // JSON only: without this parser, text/plain bodies get 415 like every other non-JSON type.
@@ -196,7 +204,8 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     deps.redis === undefined
       ? localRateStore
       : createSharedStore({
-          shared: createRedisSlidingLog(deps.redis),
+          // While the `redis` breaker is open, every decision is local at once, without waiting on Redis.
+          shared: createRedisSlidingLog(deps.redis, breakers.create('redis', { isFailure: isRedisOutage })),
           local: localRateStore,
           instances: config.db.expectedInstances,
           onFallback: (active, error) => {
@@ -324,7 +333,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     securitySchemes: ACCOUNTS_SECURITY_SCHEMES,
   })
   // After docs, whose route collector must see the probes to document them.
-  await app.register(healthPlugin, { lifecycle: deps.lifecycle, cacheMs: 1000, timeoutMs: 2000, degradation })
+  await app.register(healthPlugin, {
+    lifecycle: deps.lifecycle,
+    cacheMs: 1000,
+    timeoutMs: 2000,
+    degradation,
+    breakers,
+  })
   await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
   if (deps.redis !== undefined) await app.register(redisPlugin, { client: deps.redis })
 
@@ -353,6 +368,13 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   await app.register(plansRoutes, { prefix: '/api/v1/plans', plans })
 
   return app
+}
+
+/** A registry for an app whose caller brought none; closed with what the app opened. */
+function ownBreakers(config: Readonly<Config>, deps: AppDeps, degradation: DegradationTracker) {
+  const breakers = createBreakerRegistry({ settings: config.breakers, log: deps.logger, degradation })
+  deps.resources.add('circuit breakers', () => breakers.close())
+  return breakers
 }
 
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -12,20 +12,22 @@ import { createDatabase, createServedPgliteDatabase } from '../platform/db/datab
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { CONFIG_EXIT_CODE } from '../platform/config/loader.ts'
 import { DATA_DIR_LOCKED_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
+import type { Breaker } from '../platform/resilience/breakers.ts'
 import { FatalError } from './process.ts'
 
 /**
- * Opens the database (or, for a worker, the one its primary serves at `servedUrl`); another process
- * holding the embedded one's DATA_DIR exits 75, any other failure 1.
+ * Opens the database (or, for a worker, the one its primary serves at `servedUrl`), its requests behind
+ * `breaker` when given; another process holding the embedded one's DATA_DIR exits 75, any other failure 1.
  */
 export function openDatabaseOrFail(
   config: DatabaseConfig,
   log: FastifyBaseLogger,
   servedUrl?: string,
+  breaker?: Breaker,
 ): Database {
   try {
-    if (servedUrl !== undefined) return createServedPgliteDatabase(config, servedUrl, log)
-    return createDatabase(config, log)
+    if (servedUrl !== undefined) return createServedPgliteDatabase(config, servedUrl, log, breaker)
+    return createDatabase(config, log, breaker)
   } catch (error) {
     if (error instanceof DataDirLockedError) throw new FatalError(error.message, DATA_DIR_LOCKED_EXIT_CODE)
     throw new FatalError('cannot open the database', 1, { cause: error })

@@ -11,7 +11,9 @@ import { shutdownGracefully } from '../platform/lifecycle/shutdown.ts'
 import { logDroppedConnections, trackConnections } from '../platform/http/connections.ts'
 import { localBaseUrl } from '../platform/http/local-url.ts'
 import { StartupRefusal } from '../platform/db/prepare.ts'
+import { isDatabaseOutage } from '../platform/db/errors.ts'
 import { createDegradationTracker } from '../platform/health/degraded.ts'
+import { createBreakerRegistry } from '../platform/resilience/breakers.ts'
 import { openConfiguredRedis } from '../platform/redis/client.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
@@ -66,14 +68,22 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   const resources = createCloseRegistry({ log: logger })
   // Every worker of this instance has a pool of its own: the connection budget counts them all.
   const dbConfig = { ...config.db, poolsPerInstance: config.workers.count }
-  const database = openDatabaseOrFail(config.db, logger, options.servedDatabaseUrl)
+  const degradation = createDegradationTracker({ log: logger })
+  // Before the database, whose requests go through the `postgres` breaker; closed after it.
+  const breakers = createBreakerRegistry({ settings: config.breakers, log: logger, degradation })
+  resources.add('circuit breakers', () => breakers.close())
+  const database = openDatabaseOrFail(
+    config.db,
+    logger,
+    options.servedDatabaseUrl,
+    breakers.create('postgres', { isFailure: isDatabaseOutage }),
+  )
   resources.add('database', () => database.close())
   // The embedded database is local: prepared before listening, and a failure here is final.
   if (database.backend === 'pglite') {
     await prepareEmbeddedOrFail(dbConfig, database, MIGRATIONS, logger)
   }
   // Redis is optional and may be down at start: it connects in the background and the server starts anyway.
-  const degradation = createDegradationTracker({ log: logger })
   const redis = openConfiguredRedis(config.redis, { log: logger, degradation })
   if (redis !== undefined) resources.add('redis', () => redis.close())
   const app = await buildApp(config, {
@@ -84,6 +94,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
     version: options.version,
     redis,
     degradation,
+    breakers,
   })
   // Only a served process under NODE_ENV=test: the process-model tests break a real worker with them.
   if (config.env === 'test') await app.register(faultRoutes)

@@ -2,6 +2,7 @@
 // its variables, in the group that builds it (groups/*.ts).
 import type { AdminConfig } from './groups/admin.ts'
 import type { AuthConfig } from './groups/auth.ts'
+import type { BreakerConfig } from './groups/breakers.ts'
 import type { DatabaseConfig } from './groups/database.ts'
 import type { DocsConfig } from './groups/docs.ts'
 import type { LifecycleConfig } from './groups/lifecycle.ts'
@@ -16,6 +17,7 @@ import type { NodeEnv } from './variable.ts'
 
 export type { AdminConfig } from './groups/admin.ts'
 export type { AuthConfig } from './groups/auth.ts'
+export type { BreakerConfig } from './groups/breakers.ts'
 export type { DatabaseConfig } from './groups/database.ts'
 export type { DocsConfig } from './groups/docs.ts'
 export type { LifecycleConfig } from './groups/lifecycle.ts'
@@ -33,6 +35,7 @@ export interface Config {
   auth: AuthConfig
   db: DatabaseConfig
   redis: RedisConfig
+  breakers: BreakerConfig
   log: LogConfig
   math: MathLimits
   rateLimit: RateLimitConfig

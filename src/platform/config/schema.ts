@@ -5,6 +5,7 @@ import type { Config } from './config.ts'
 import type { ConfigGroup } from './group.ts'
 import { adminGroup } from './groups/admin.ts'
 import { authGroup } from './groups/auth.ts'
+import { breakersGroup } from './groups/breakers.ts'
 import { databaseGroup } from './groups/database.ts'
 import { docsGroup } from './groups/docs.ts'
 import { nodeEnvGroup } from './groups/node-env.ts'
@@ -31,6 +32,7 @@ export const CONFIG_GROUPS = {
   auth: authGroup,
   db: databaseGroup,
   redis: redisGroup,
+  breakers: breakersGroup,
   log: loggingGroup,
   math: mathGroup,
   rateLimit: rateLimitGroup,

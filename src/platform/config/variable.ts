@@ -11,6 +11,7 @@ export const CONFIG_SECTIONS = [
   'auth',
   'database',
   'redis',
+  'breakers',
   'logging',
   'limits',
   'rate-limits',

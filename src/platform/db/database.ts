@@ -1,11 +1,13 @@
 // Kysely over pg.Pool (DATABASE_URL set) or over embedded PGlite (unset): same SQL, same migrations. A
 // fleet's workers reach the primary's PGlite through pg too, on the socket pglite-server.ts serves.
 import { mkdirSync, readFileSync } from 'node:fs'
-import { Kysely, PostgresDialect, sql } from 'kysely'
+import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.ts'
+import type { Breaker } from '../resilience/breakers.ts'
 import { createCancellablePool } from './cancellable-pool.ts'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
+import { createGuardedPool } from './guarded-pool.ts'
 import { PglitePool } from './pglite-pool.ts'
 
 /** 'pglite-served': the primary's embedded database, reached from a worker over its private socket. */
@@ -22,7 +24,13 @@ export interface PoolStats {
 }
 
 export interface Database {
+  /** Every request's way in; behind the circuit breaker when the database was opened with one. */
   db: AnyDatabase
+  /**
+   * The same pool without the circuit breaker, for readiness checks: they report the database itself, not
+   * the breaker's view of it (the breaker's state is in the detailed health).
+   */
+  probeDb: AnyDatabase
   backend: DatabaseBackend
   poolStats(): PoolStats
   /** One real round trip; rejects on failure or when the signal aborts, releasing the connection. */
@@ -47,12 +55,13 @@ const DATE_OID = 1082
 
 /**
  * Opens the pool (no connection is made until the first query). Embedded PGlite first takes DATA_DIR's
- * lock: a second process on the same directory gets DataDirLockedError.
+ * lock: a second process on the same directory gets DataDirLockedError. With a `breaker`, every statement
+ * made through `db` goes through it (guarded-pool.ts).
  */
-export function createDatabase(config: DatabaseConfig, log: DatabaseLogger): Database {
+export function createDatabase(config: DatabaseConfig, log: DatabaseLogger, breaker?: Breaker): Database {
   return config.url === undefined
-    ? createPgliteDatabase(config)
-    : createPostgresDatabase(config, config.url, log)
+    ? createPgliteDatabase(config, breaker)
+    : createPgDatabase(config, config.url, log, 'postgres', breaker)
 }
 
 /**
@@ -65,8 +74,9 @@ export function createServedPgliteDatabase(
   config: DatabaseConfig,
   url: string,
   log: DatabaseLogger,
+  breaker?: Breaker,
 ): Database {
-  return createPgDatabase(config, url, log, 'pglite-served')
+  return createPgDatabase(config, url, log, 'pglite-served', breaker)
 }
 
 /** Connection settings shared by the request pool and the migration connection. */
@@ -95,10 +105,6 @@ function connectionOptions(config: DatabaseConfig, url: string, backend: Databas
   }
 }
 
-function createPostgresDatabase(config: DatabaseConfig, url: string, log: DatabaseLogger): Database {
-  return createPgDatabase(config, url, log, 'postgres')
-}
-
 /** Session settings sent at start-up: PostgreSQL only (the served PGlite refuses them, see above). */
 function sessionTimeouts(config: DatabaseConfig, backend: DatabaseBackend): pg.PoolConfig {
   if (backend !== 'postgres') return {}
@@ -113,6 +119,7 @@ function createPgDatabase(
   url: string,
   log: DatabaseLogger,
   backend: 'postgres' | 'pglite-served',
+  breaker: Breaker | undefined,
 ): Database {
   const pool = new pg.Pool({
     ...connectionOptions(config, url, backend),
@@ -135,9 +142,10 @@ function createPgDatabase(
     cancelTimeoutMs: config.connectTimeoutMs,
     onConnectionError: logConnectionError,
   })
-  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: cancellable }) })
+  const { db, probeDb } = createKyselys(cancellable, breaker)
   return {
     db,
+    probeDb,
     backend,
     poolStats: () => ({
       total: pool.totalCount,
@@ -184,7 +192,21 @@ function createTypeParsers(): pg.CustomTypesConfig {
   return types
 }
 
-function createPgliteDatabase(config: DatabaseConfig): Database {
+/** `db` over the pool behind the breaker (when given), `probeDb` over the pool itself. */
+function createKyselys(
+  pool: PostgresPool,
+  breaker: Breaker | undefined,
+): { db: AnyDatabase; probeDb: AnyDatabase } {
+  const probeDb = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
+  if (breaker === undefined) return { db: probeDb, probeDb }
+  // Destroying `db` ends the pool; `probeDb` holds nothing else.
+  return {
+    db: new Kysely<object>({ dialect: new PostgresDialect({ pool: createGuardedPool(pool, breaker) }) }),
+    probeDb,
+  }
+}
+
+function createPgliteDatabase(config: DatabaseConfig, breaker: Breaker | undefined): Database {
   const inMemory = config.dataDir.startsWith('memory://')
   if (!inMemory) mkdirSync(config.dataDir, { recursive: true })
   const lock = inMemory ? undefined : lockDataDir(config.dataDir)
@@ -195,15 +217,16 @@ function createPgliteDatabase(config: DatabaseConfig): Database {
     lock?.release()
     throw error
   }
-  const db = new Kysely<object>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) })
+  const { db, probeDb } = createKyselys(pool as unknown as PostgresPool, breaker)
   return {
     db,
+    probeDb,
     backend: 'pglite',
     poolStats: () => ({ total: 1, idle: pool.idleCount, waiting: pool.waitingCount, max: 1 }),
     async ping(signal) {
-      await raceAbort(sql`select 1`.execute(db), signal)
+      await raceAbort(sql`select 1`.execute(probeDb), signal)
     },
-    withoutTimeouts: (work) => work(db),
+    withoutTimeouts: (work) => work(probeDb),
     dataDirLock: lock,
     pglite: pool,
     async close() {

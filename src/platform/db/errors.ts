@@ -2,13 +2,14 @@
 import { AppError, createErrorFactories, type ErrorCatalog } from '../errors/app-error.ts'
 import { platformErrors } from '../errors/catalog.ts'
 import { DeadlineExceededError } from '../context/deadline-scope.ts'
+import type { BreakerOpenError } from '../resilience/breakers.ts'
 
 export const DATABASE_ERRORS = {
   DATABASE_UNAVAILABLE: {
     status: 503,
     title: 'Database unavailable',
     description:
-      'The database cannot be reached or has no free connection within DB_CONNECT_TIMEOUT_MS; retry later.',
+      'The database cannot be reached, has no free connection within DB_CONNECT_TIMEOUT_MS, or failed so often lately that its circuit breaker refuses requests for now (BREAKER_RESET_TIMEOUT_MS); retry after Retry-After seconds.',
   },
   DATABASE_TIMEOUT: {
     status: 503,
@@ -79,4 +80,29 @@ export function translateDatabaseError(error: unknown): AppError | undefined {
   }
   if (error instanceof AggregateError) return translateDatabaseError(error.errors[0])
   return undefined
+}
+
+/** The codes that mean the database itself is unhealthy (unreachable, out of connections, too slow). */
+const OUTAGE_CODES: ReadonlySet<string> = new Set(['DATABASE_UNAVAILABLE', 'DATABASE_TIMEOUT'])
+
+/**
+ * Whether a failed statement or connection means the database is unhealthy, which its circuit breaker
+ * counts: connection refused, reset or timed out, no free connection, "not now" states, statement timeouts,
+ * and a request deadline that passed while waiting for it. Never what a statement itself was refused for
+ * (constraint violations, bad input, a missing table before migrations): the database answered those.
+ */
+export function isDatabaseOutage(error: unknown): boolean {
+  if (error instanceof DeadlineExceededError) return true
+  if ((error as { code?: unknown } | undefined)?.code === NOT_MIGRATED_STATE) return false
+  const translated = translateDatabaseError(error)
+  return translated !== undefined && OUTAGE_CODES.has(translated.code)
+}
+
+/** What a request that needs the database gets at once while its circuit breaker is open. */
+export function databaseBreakerOpen(error: BreakerOpenError): AppError {
+  return databaseErrors.DATABASE_UNAVAILABLE({
+    detail: 'The database failed repeatedly; requests that need it are refused until it recovers',
+    headers: { 'retry-after': String(error.retryAfterS) },
+    cause: error,
+  })
 }

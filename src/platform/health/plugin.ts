@@ -4,6 +4,7 @@ import fp from 'fastify-plugin'
 import type { Lifecycle } from '../lifecycle/state.ts'
 import { createCheckRunner, type CheckRunnerOptions, type HealthCheck } from './checks.ts'
 import type { DegradationTracker, DependencyState } from './degraded.ts'
+import type { BreakerRegistry, BreakerStatus } from '../resilience/breakers.ts'
 import { HealthLiveSchema, HealthReadySchema } from './schemas.ts'
 
 declare module 'fastify' {
@@ -25,12 +26,16 @@ export interface Readiness {
    * public /health/ready answer, and never a reason to be unready.
    */
   dependencies: Record<string, DependencyState>
+  /** Each circuit breaker's state, for the detailed health; never a reason to be unready by itself. */
+  breakers: Record<string, BreakerStatus>
 }
 
 export interface HealthOptions extends CheckRunnerOptions {
   lifecycle: Lifecycle
   /** Where the dependencies' degraded states are read from (none reported when absent). */
   degradation?: Pick<DegradationTracker, 'states'>
+  /** Where the circuit breakers' states are read from (none reported when absent). */
+  breakers?: Pick<BreakerRegistry, 'states'>
 }
 
 async function health(app: FastifyInstance, options: HealthOptions) {
@@ -44,14 +49,13 @@ async function health(app: FastifyInstance, options: HealthOptions) {
       else app.log.info(fields, 'health check failing')
     },
   })
-  const { lifecycle, degradation } = options
-  const dependencies = () => degradation?.states() ?? {}
+  const { lifecycle, degradation, breakers } = options
+  const states = () => ({ dependencies: degradation?.states() ?? {}, breakers: breakers?.states() ?? {} })
   const readiness = async (): Promise<Readiness> => {
-    if (lifecycle.phase !== 'ready')
-      return { ready: false, status: lifecycle.phase, checks: {}, dependencies: dependencies() }
+    if (lifecycle.phase !== 'ready') return { ready: false, status: lifecycle.phase, checks: {}, ...states() }
     const report = await checks.run()
     const status = report.ok ? 'ready' : 'unavailable'
-    return { ready: report.ok, status, checks: report.checks, dependencies: dependencies() }
+    return { ready: report.ok, status, checks: report.checks, ...states() }
   }
   app.decorate('health', { addCheck: (check: HealthCheck) => checks.add(check), readiness })
 

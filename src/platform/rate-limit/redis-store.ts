@@ -2,6 +2,7 @@
 // counts against one log and one clock; one script call per decision, atomic on the server.
 import { randomBytes } from 'node:crypto'
 import type { RedisClient } from '../redis/client.ts'
+import type { Breaker } from '../resilience/breakers.ts'
 import type { RateDecision, RatePolicy } from './sliding-log.ts'
 
 /**
@@ -27,8 +28,11 @@ return { 1, limit - count - 1, tonumber(oldest[2]) + window - now }
 
 type SlidingLogCommand = (key: string, limit: number, windowMs: number, member: string) => Promise<unknown>
 
-/** Rejects at once while Redis is not connected (no queueing), and after REDIS_COMMAND_TIMEOUT_MS. */
-export function createRedisSlidingLog(client: RedisClient) {
+/**
+ * Rejects at once while Redis is not connected (no queueing), after REDIS_COMMAND_TIMEOUT_MS, and at once
+ * without calling Redis while `breaker` is open (the caller then decides on its local fallback).
+ */
+export function createRedisSlidingLog(client: RedisClient, breaker?: Breaker) {
   const { redis } = client
   if (!('bulwarkSlidingLog' in redis)) {
     redis.defineCommand('bulwarkSlidingLog', { numberOfKeys: 1, lua: SLIDING_LOG })
@@ -40,10 +44,12 @@ export function createRedisSlidingLog(client: RedisClient) {
 
   return {
     async take(key: string, policy: RatePolicy): Promise<RateDecision> {
+      // Known at once without a call: not a failure for the breaker to count (the client reconnects).
       if (!client.isReady()) throw new Error('Redis is not connected')
       sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER
       const member = `${prefix}${String(sequence)}`
-      const reply = await command(client.key(`rl:${key}`), policy.limit, policy.windowMs, member)
+      const call = () => command(client.key(`rl:${key}`), policy.limit, policy.windowMs, member)
+      const reply = await (breaker === undefined ? call() : breaker.run(call))
       if (!Array.isArray(reply) || reply.length !== 3)
         throw new Error('unexpected reply from the rate-limit script')
       const [admitted, remaining, resetMs] = reply.map(Number)

@@ -48,6 +48,20 @@ export interface RedisClient {
   close(): Promise<void>
 }
 
+/** Error replies meaning Redis cannot serve now (loading, busy script, failing over, out of memory). */
+const UNHEALTHY_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|OOM|READONLY)\b/
+
+/**
+ * Whether a failed command means Redis is unhealthy, which its circuit breaker counts: not connected,
+ * connection closed, no answer within the command timeout, or an error reply saying it cannot serve now.
+ * Any other error reply (a wrong type, a script error) is an answer: Redis works, the command was wrong.
+ */
+export function isRedisOutage(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  if (error.name !== 'ReplyError') return true
+  return UNHEALTHY_REPLIES.test(error.message)
+}
+
 /** The ioredis options that make Redis a dependency that can fail without holding any request. */
 export function redisOptionsOf(config: RedisConfig, connectionName: string): RedisOptions {
   // A command with no answer for this long while others wait means a frozen server or a dead link: the

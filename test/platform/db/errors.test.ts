@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { checkConnectionBudget } from '../../../src/platform/db/budget.ts'
-import { translateDatabaseError } from '../../../src/platform/db/errors.ts'
+import { isDatabaseOutage, translateDatabaseError } from '../../../src/platform/db/errors.ts'
+import { DeadlineExceededError } from '../../../src/platform/context/deadline-scope.ts'
 import { platformErrors } from '../../../src/platform/errors/catalog.ts'
 
 const withCode = (code: string, message = 'x') => Object.assign(new Error(message), { code })
@@ -39,6 +40,38 @@ describe('translateDatabaseError', () => {
     assert.equal(translateDatabaseError(new TypeError('bug')), undefined)
     assert.equal(translateDatabaseError('text'), undefined)
     assert.equal(translateDatabaseError(platformErrors.NOT_FOUND()), undefined)
+  })
+})
+
+describe('isDatabaseOutage (what the circuit breaker counts)', () => {
+  it('counts the database being unreachable, out of connections or too slow', () => {
+    const outages = [
+      withCode('ECONNREFUSED'),
+      withCode('ECONNRESET'),
+      withCode('57P01', 'terminating connection due to administrator command'),
+      withCode('53300', 'too many connections'),
+      withCode('08006', 'connection failure'),
+      withCode('57014', 'canceling statement due to statement timeout'),
+      new Error('timeout exceeded when trying to connect'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('Query read timeout'),
+      new DeadlineExceededError(),
+    ]
+    for (const error of outages) assert.equal(isDatabaseOutage(error), true, error.message)
+  })
+
+  it('never counts what a statement was refused for: the database answered', () => {
+    const answers = [
+      withCode('23505', 'duplicate key value violates unique constraint'),
+      withCode('23503', 'violates foreign key constraint'),
+      withCode('22P02', 'invalid input syntax'),
+      withCode('22021', 'invalid byte sequence'),
+      withCode('40001', 'could not serialize access'),
+      withCode('42P01', 'relation "plans" does not exist'),
+      platformErrors.NOT_FOUND(),
+      new TypeError('bug'),
+    ]
+    for (const error of answers) assert.equal(isDatabaseOutage(error), false, error.message)
   })
 })
 
