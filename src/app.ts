@@ -41,6 +41,7 @@ import type { Database } from './platform/db/database.ts'
 import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts'
 import { databasePlugin } from './platform/db/plugin.ts'
 import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
+import { createLoadShedding } from './platform/resilience/load-shedding.ts'
 import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
 import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
 import type { RedisClient } from './platform/redis/client.ts'
@@ -96,6 +97,8 @@ const SENSITIVE_ROUTES = [
   'POST /api/v1/auth/mfa/totp/disable',
   'POST /api/v1/api-keys',
 ] as const
+/** The probes of load balancers and orchestrators: never rate limited, never shed. */
+const PROBE_URLS = ['/health/live', '/health/ready']
 /** The degraded gauge's name for rate limits decided locally because Redis failed. */
 const RATE_LIMIT_DEPENDENCY = 'redis:rate_limits'
 /** How long a worker waits for the primary's rate-limit decision before deciding alone. */
@@ -162,6 +165,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, createJsonBodyParser(parseJson))
 
+  const shedding = createLoadShedding(config.overload, { log: deps.logger, metrics, exemptUrls: PROBE_URLS })
+  deps.resources.add('load shedding', () => shedding.close())
+
   await app.register(errorsPlugin, {
     exposeInternalErrors: config.server.exposeInternalErrors,
     translators: [translateDatabaseError],
@@ -175,6 +181,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
         createHeaderChecksStep(server.maxHeaderCount),
         refuseCompressedBody,
         createCorsStep(createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 })),
+        // Before anything that costs (authentication, body, rate limits, handler); after CORS, so that a
+        // browser can read the 503 and its Retry-After.
+        shedding.step,
         // Last: authentication (the gate's hook, next) and the handler run inside the deadline.
         createDeadlineStep(server.handlerTimeoutMs),
       ],
@@ -253,7 +262,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
             },
           }),
     sensitiveRoutes: SENSITIVE_ROUTES,
-    exemptUrls: ['/health/live', '/health/ready'],
+    exemptUrls: PROBE_URLS,
     metrics,
   })
   await app.register(docsPlugin, {
