@@ -165,7 +165,12 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, createJsonBodyParser(parseJson))
 
-  const shedding = createLoadShedding(config.overload, { log: deps.logger, metrics, exemptUrls: PROBE_URLS })
+  const shedding = createLoadShedding(config.overload, {
+    log: deps.logger,
+    metrics,
+    exemptUrls: PROBE_URLS,
+    isStarting: () => deps.lifecycle.phase === 'starting',
+  })
   deps.resources.add('load shedding', () => shedding.close())
 
   await app.register(errorsPlugin, {

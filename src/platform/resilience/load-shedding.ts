@@ -12,7 +12,7 @@ import {
   type OverloadSample,
   type OverloadState,
 } from './overload.ts'
-import { startOverloadSampler } from './overload-sampler.ts'
+import { HEARTBEAT_MS, startOverloadSampler, type OverloadSamplerCallbacks } from './overload-sampler.ts'
 
 export const SHED_REQUESTS_METRIC = 'overload_shed_requests_total'
 export const OVERLOAD_ACTIVE_METRIC = 'overload_active'
@@ -32,9 +32,16 @@ export interface LoadSheddingOptions {
   /** Route URLs never shed (the probes: an orchestrator must not restart a worker for being busy). */
   exemptUrls: readonly string[]
   /** Feeds the state; default: the process sampler every OVERLOAD_SAMPLE_INTERVAL_MS. Tests pass their own. */
-  startSampler?: (onSample: (sample: OverloadSample, nowMs: number) => void) => { close(): void }
+  startSampler?: (callbacks: OverloadSamplerCallbacks) => { close(): void }
   /** Uniform in [0, 1): which requests are admitted while only a share is; default Math.random. */
   random?: () => number
+  /**
+   * True while the process starts (loading code, migrating): its samples are discarded, or every worker
+   * would begin its life overloaded by its own start-up. Default: never.
+   */
+  isStarting?: () => boolean
+  /** The clock the heartbeat is compared with (ms); default performance.now. */
+  now?: () => number
 }
 
 export interface LoadShedding {
@@ -67,6 +74,7 @@ function fieldsOf(sample: OverloadSample) {
 export function createLoadShedding(config: OverloadConfig, options: LoadSheddingOptions): LoadShedding {
   const { log, metrics } = options
   const random = options.random ?? Math.random
+  const now = options.now ?? (() => performance.now())
   const exempt = new Set(options.exemptUrls)
   const shed = new Counter({
     name: SHED_REQUESTS_METRIC,
@@ -77,12 +85,11 @@ export function createLoadShedding(config: OverloadConfig, options: LoadShedding
   // Bound once per reason: a shed request then costs no label lookup.
   const shedBy = new Map(OVERLOAD_REASONS.map((reason) => [reason, shed.labels(reason)]))
   for (const counter of shedBy.values()) counter.inc(0)
-  // Counted per crossing for the exit line, without reading the counter back.
-  let shedSinceEnter = 0
+  // Counted since the last exit for the exit line (a stalled turn may shed before a sample enters overload).
+  let shedSinceExit = 0
 
   const state = createOverloadState(limitsOf(config), {
     onEnter(exceeded, sample) {
-      shedSinceEnter = 0
       const { reason, value, limit } = exceeded
       log.warn(
         { reason, value, limit, ...fieldsOf(sample) },
@@ -92,9 +99,10 @@ export function createLoadShedding(config: OverloadConfig, options: LoadShedding
     onLeave(sample, overloadedMs) {
       const fields = {
         overloaded_ms: Math.round(overloadedMs),
-        shed_requests: shedSinceEnter,
+        shed_requests: shedSinceExit,
         ...fieldsOf(sample),
       }
+      shedSinceExit = 0
       log.info(fields, 'overload over: admitting every request')
     },
   })
@@ -121,17 +129,54 @@ export function createLoadShedding(config: OverloadConfig, options: LoadShedding
     detail: 'The server is overloaded; retry after Retry-After seconds',
     headers: { 'retry-after': String(config.retryAfterS) },
   })
+  // A loop turn that has gone this long without running timers is stalled: the requests it reads now have
+  // waited that long already. The samples only tell between turns, and one turn can last seconds under
+  // overload, so requests read late in a stalled turn are shed whatever the admitted share.
+  const stallMs = config.maxEventLoopDelayMs > 0 ? config.maxEventLoopDelayMs + HEARTBEAT_MS : Infinity
+  let beatAtMs = now()
+  // A turn cut short by shedding was still a turn past the threshold: the sample counts as over it, so
+  // the worker does not leave overload while only the stall check is holding the load back.
+  let stalledSinceSample = false
+  // The first sample after start-up spans some of it.
+  let isFirstSample = true
   const sampler = (
-    options.startSampler ?? ((onSample) => startOverloadSampler(config.sampleIntervalMs, onSample))
-  )((sample, nowMs) => state.update(sample, nowMs))
+    options.startSampler ?? ((callbacks) => startOverloadSampler(config.sampleIntervalMs, callbacks))
+  )({
+    onSample: (sample, nowMs) => {
+      const isStalled = stalledSinceSample
+      stalledSinceSample = false
+      if (options.isStarting?.() === true) {
+        isFirstSample = true
+        return
+      }
+      if (isFirstSample) {
+        isFirstSample = false
+        return
+      }
+      const eventLoopDelayMs = isStalled
+        ? Math.max(sample.eventLoopDelayMs, stallMs)
+        : sample.eventLoopDelayMs
+      state.update({ ...sample, eventLoopDelayMs }, nowMs)
+    },
+    onBeat: (nowMs) => (beatAtMs = nowMs),
+  })
+  const stalledCounter = shedBy.get('event_loop_delay')
 
   const step: RequestStep = function shedWhenOverloaded(request, reply, routeConfig) {
-    if (!state.overloaded) return false
+    // The happy path: one property read, one clock read, no allocation.
+    const isStalled = now() - beatAtMs > stallMs
+    if (!state.overloaded && !isStalled) return false
     const { url } = routeConfig as { url?: string }
     if (url !== undefined && exempt.has(url)) return false
-    if (!state.shouldShed(random())) return false
-    shedSinceEnter++
-    if (state.reason !== undefined) shedBy.get(state.reason)?.inc()
+    if (!isStalled && !state.shouldShed(random())) return false
+    shedSinceExit++
+    if (isStalled) stalledSinceSample = true
+    const counter = isStalled
+      ? stalledCounter
+      : state.reason === undefined
+        ? undefined
+        : shedBy.get(state.reason)
+    counter?.inc()
     sendProblem(request, reply, overloaded)
     return true
   }

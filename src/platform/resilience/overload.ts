@@ -4,7 +4,7 @@
 
 /** What the sampler measured over one interval. */
 export interface OverloadSample {
-  /** Mean event-loop delay over the interval; ms. */
+  /** Longest event-loop delay in the interval; ms. */
   eventLoopDelayMs: number
   /** Share of the interval the event loop was busy; 0–1. */
   eventLoopUtilization: number

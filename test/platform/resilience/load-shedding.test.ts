@@ -13,6 +13,7 @@ import {
   SHED_REQUESTS_METRIC,
 } from '../../../src/platform/resilience/load-shedding.ts'
 import type { OverloadSample } from '../../../src/platform/resilience/overload.ts'
+import type { OverloadSamplerCallbacks } from '../../../src/platform/resilience/overload-sampler.ts'
 import { testConfig } from '../../helpers/build-app.ts'
 import { assertProblem } from '../../helpers/problem.ts'
 
@@ -25,7 +26,7 @@ const CALM: OverloadSample = {
 }
 const BUSY: OverloadSample = { ...CALM, eventLoopDelayMs: 500 }
 
-async function sheddingApp(t: TestContext, draws: number[] = []) {
+async function sheddingApp(t: TestContext, draws: number[] = [], isStarting = () => false) {
   const config = testConfig({ OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '100', OVERLOAD_RETRY_AFTER_S: '7' }).overload
   const lines: { level: string; details: Record<string, unknown>; message: string }[] = []
   const log = {
@@ -35,16 +36,19 @@ async function sheddingApp(t: TestContext, draws: number[] = []) {
       lines.push({ level: 'info', details: { ...details }, message }),
   }
   const metrics = new Registry()
-  let feed: ((sample: OverloadSample, nowMs: number) => void) | undefined
+  let feed: OverloadSamplerCallbacks | undefined
   let closed = false
+  let nowMs = 0
   const shedding = createLoadShedding(config, {
     log,
     metrics,
     exemptUrls: ['/health/live'],
-    startSampler: (onSample) => {
-      feed = onSample
+    startSampler: (callbacks) => {
+      feed = callbacks
       return { close: () => (closed = true) }
     },
+    now: () => nowMs,
+    isStarting,
     // Each request draws the next value; 0.99 (shed whenever anything is) once they run out.
     random: () => draws.shift() ?? 0.99,
   })
@@ -54,12 +58,17 @@ async function sheddingApp(t: TestContext, draws: number[] = []) {
   await app.register(httpPlugin, { steps: { onRequest: [shedding.step], onResponse: [] } })
   app.get('/work', async () => ({ ok: true }))
   app.get('/health/live', async () => ({ status: 'ok' }))
-  let nowMs = 0
   const sample = (value: OverloadSample) => {
     nowMs += 250
-    feed?.(value, nowMs)
+    feed?.onBeat(nowMs)
+    feed?.onSample(value, nowMs)
   }
-  return { app, shedding, lines, metrics, sample, isClosed: () => closed }
+  // The first sample spans the start-up: discarded.
+  sample(CALM)
+  /** The clock moves on without a heartbeat: the event loop is stuck in one turn. */
+  const stall = (ms: number) => (nowMs += ms)
+  const beat = () => feed?.onBeat(nowMs)
+  return { app, shedding, lines, metrics, sample, stall, beat, isClosed: () => closed }
 }
 
 async function valueOf(metrics: Registry, name: string, labels: Record<string, string> = {}) {
@@ -118,6 +127,62 @@ describe('load shedding', () => {
     const response = await app.inject({ url: '/nowhere' })
 
     assertProblem(response, 503, 'OVERLOADED')
+  })
+
+  it('ignores the samples taken while the process starts, and the first one after', async (t) => {
+    let starting = true
+    const { app, sample, lines } = await sheddingApp(t, [], () => starting)
+    sample(BUSY)
+    starting = false
+    sample(BUSY)
+
+    const response = await app.inject({ url: '/work' })
+
+    assert.equal(response.statusCode, 200)
+    assert.deepEqual(lines, [])
+  })
+
+  it('sheds every request read in a loop turn that has run past the delay threshold, before any sample says so', async (t) => {
+    const { app, stall, metrics } = await sheddingApp(t, [0])
+
+    stall(111)
+    const response = await app.inject({ url: '/work' })
+
+    assertProblem(response, 503, 'OVERLOADED')
+    assert.equal(await valueOf(metrics, SHED_REQUESTS_METRIC, { reason: 'event_loop_delay' }), 1)
+  })
+
+  it('stays overloaded while the stall check is shedding, whatever the samples measure', async (t) => {
+    const { app, sample, stall, beat, shedding } = await sheddingApp(t, [0])
+    sample(BUSY)
+
+    for (let index = 0; index < 10; index++) {
+      stall(200)
+      await app.inject({ url: '/work' })
+      beat()
+      sample(CALM)
+    }
+
+    assert.equal(shedding.state.overloaded, true)
+  })
+
+  it('admits requests again once the loop has run its timers', async (t) => {
+    const { app, stall, beat } = await sheddingApp(t)
+    stall(500)
+
+    beat()
+    const response = await app.inject({ url: '/work' })
+
+    assert.equal(response.statusCode, 200)
+  })
+
+  it('does not count a turn as stalled within the delay threshold and the heartbeat period', async (t) => {
+    const { app, stall } = await sheddingApp(t)
+
+    stall(110)
+    const response = await app.inject({ url: '/work' })
+
+    assert.equal(response.statusCode, 200)
   })
 
   it('writes one warn line on entering overload and one info line on leaving it, with the measured values', async (t) => {
