@@ -8,11 +8,14 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('the overload configuration group', () => {
-  it('sheds on event-loop delay and heap by default, not on utilisation or RSS', () => {
+  it('sheds on event-loop delay and heap by default (not under NODE_ENV=test), not on utilisation or RSS', () => {
     const result = loadConfig({ NODE_ENV: 'production' })
     const development = loadConfig({})
+    const test = loadConfig({ NODE_ENV: 'test' })
 
-    assert.ok(development.ok)
+    assert.ok(development.ok && test.ok)
+    assert.equal(test.config.overload.maxEventLoopDelayMs, 0)
+    assert.equal(test.config.overload.maxHeapUsedMb, 0)
     assert.deepEqual(development.config.overload, {
       maxEventLoopDelayMs: 100,
       maxEventLoopUtilizationPercent: 0,

@@ -1,9 +1,10 @@
 // Load shedding: the thresholds above which a worker answers 503 OVERLOADED at once instead of queueing
 // (platform/resilience/overload.ts), and how often they are sampled.
 import { defineGroup } from '../group.ts'
+import { perEnv } from '../variable.ts'
 
 export interface OverloadConfig {
-  /** Mean event-loop delay over one sample above which the worker sheds; ms, 0 off. */
+  /** Event-loop delay (the longest in a sample, or the current loop turn) above which the worker sheds; ms, 0 off. */
   maxEventLoopDelayMs: number
   /** Event-loop utilisation over one sample above which the worker sheds; percent, 0 off. */
   maxEventLoopUtilizationPercent: number
@@ -25,8 +26,8 @@ export const overloadGroup = defineGroup({
       type: 'integer',
       min: 0,
       max: 60_000,
-      default: '100',
-      doc: 'A worker whose mean event-loop delay over one sample exceeds this sheds requests (503 OVERLOADED with Retry-After) until it falls back under; 0 turns the check off. The delay is the time every request waits before any of its code runs, so this bounds the latency overload adds.',
+      default: perEnv('100', '100', '0'),
+      doc: 'A worker whose event loop was delayed longer than this (the longest delay in one sample, or the loop turn a request is read in) sheds requests (503 OVERLOADED with Retry-After) until it falls back under; 0 turns the check off (the default under NODE_ENV=test, whose in-process tests share one busy loop). The delay is the time requests wait before any of their code runs, so this bounds the latency overload adds.',
     },
     OVERLOAD_MAX_EVENT_LOOP_UTILIZATION_PERCENT: {
       type: 'integer',
@@ -39,8 +40,8 @@ export const overloadGroup = defineGroup({
       type: 'integer',
       min: 0,
       max: 1_048_576,
-      default: '384',
-      doc: 'A worker whose V8 heap in use exceeds this many MiB sheds requests until it falls back under (collections free it while fewer requests are admitted); 0 turns the check off. Below WORKER_MAX_RSS_MB, which recycles the worker.',
+      default: perEnv('384', '384', '0'),
+      doc: 'A worker whose V8 heap in use exceeds this many MiB sheds requests until it falls back under (collections free it while fewer requests are admitted); 0 turns the check off (the default under NODE_ENV=test, where one test process holds many apps). Below WORKER_MAX_RSS_MB, which recycles the worker.',
     },
     OVERLOAD_MAX_RSS_MB: {
       type: 'integer',
