@@ -85,7 +85,7 @@ export function createLoadShedding(config: OverloadConfig, options: LoadShedding
   // Bound once per reason: a shed request then costs no label lookup.
   const shedBy = new Map(OVERLOAD_REASONS.map((reason) => [reason, shed.labels(reason)]))
   for (const counter of shedBy.values()) counter.inc(0)
-  // Counted since the last exit for the exit line (a stalled turn may shed before a sample enters overload).
+  // Counted for the exit line: the overload's sheds, with those of the stalled turns that led into it.
   let shedSinceExit = 0
 
   const state = createOverloadState(limitsOf(config), {
@@ -157,6 +157,8 @@ export function createLoadShedding(config: OverloadConfig, options: LoadShedding
         ? Math.max(sample.eventLoopDelayMs, stallMs)
         : sample.eventLoopDelayMs
       state.update({ ...sample, eventLoopDelayMs }, nowMs)
+      // Stalled turns that did not lead into overload are not part of the next one.
+      if (!state.overloaded && !isStalled) shedSinceExit = 0
     },
     onBeat: (nowMs) => (beatAtMs = nowMs),
   })

@@ -45,6 +45,12 @@ export interface Exceeded {
 export const MIN_ADMIT_RATIO = 1 / 32
 /** Added to the admitted share after each sample under every threshold: from the floor to all in 8 samples. */
 export const ADMIT_RATIO_STEP = 1 / 8
+/**
+ * Consecutive samples over a threshold before a worker enters overload: one long task (a large query on
+ * the embedded database, a full collection) is not overload. The stall check (load-shedding.ts) bounds
+ * the latency meanwhile.
+ */
+export const SAMPLES_TO_ENTER = 2
 
 /** The first threshold the sample is over, in the order of OVERLOAD_REASONS; undefined when none. */
 export function exceededLimit(sample: OverloadSample, limits: OverloadLimits): Exceeded | undefined {
@@ -68,8 +74,8 @@ export interface OverloadTransitions {
 }
 
 /**
- * The state the request step reads. Admission is AIMD, like TCP's congestion window: each sample over a
- * threshold halves the admitted share (down to MIN_ADMIT_RATIO), each sample under all of them adds
+ * The state the request step reads. A worker enters overload after SAMPLES_TO_ENTER samples in a row over a
+ * threshold. Admission is then AIMD, like TCP's congestion window: each sample over a threshold halves the admitted share (down to MIN_ADMIT_RATIO), each sample under all of them adds
  * ADMIT_RATIO_STEP; the worker leaves overload when it admits everything again. A worker at three times its
  * capacity thus settles near a third admitted, instead of flapping between admitting all and shedding all
  * (and logging each flip).
@@ -89,12 +95,15 @@ export interface OverloadState {
 
 export function createOverloadState(limits: OverloadLimits, transitions: OverloadTransitions): OverloadState {
   let enteredAtMs = 0
+  let overSamples = 0
   const state = {
     overloaded: false,
     admitRatio: 1,
     reason: undefined as OverloadReason | undefined,
     update(sample: OverloadSample, nowMs: number): void {
       const exceeded = exceededLimit(sample, limits)
+      overSamples = exceeded === undefined ? 0 : overSamples + 1
+      if (exceeded !== undefined && !state.overloaded && overSamples < SAMPLES_TO_ENTER) return
       if (exceeded !== undefined) {
         state.admitRatio = Math.max(MIN_ADMIT_RATIO, state.admitRatio / 2)
         state.reason = exceeded.reason

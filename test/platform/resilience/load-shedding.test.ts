@@ -63,6 +63,7 @@ async function sheddingApp(t: TestContext, draws: number[] = [], isStarting = ()
     feed?.onBeat(nowMs)
     feed?.onSample(value, nowMs)
   }
+  // Two samples over the threshold in a row enter overload (SAMPLES_TO_ENTER).
   // The first sample spans the start-up: discarded.
   sample(CALM)
   /** The clock moves on without a heartbeat: the event loop is stuck in one turn. */
@@ -92,6 +93,7 @@ describe('load shedding', () => {
   it('answers a shed request 503 OVERLOADED in the standard error body, with Retry-After', async (t) => {
     const { app, sample } = await sheddingApp(t)
     sample(BUSY)
+    sample(BUSY)
 
     const response = await app.inject({ url: '/work' })
 
@@ -102,6 +104,7 @@ describe('load shedding', () => {
 
   it('admits the share of requests the state allows while overloaded', async (t) => {
     const { app, sample } = await sheddingApp(t, [0.1, 0.7])
+    sample(BUSY)
     sample(BUSY)
 
     const admitted = await app.inject({ url: '/work' })
@@ -114,6 +117,7 @@ describe('load shedding', () => {
   it('never sheds an exempt route (the probes)', async (t) => {
     const { app, sample } = await sheddingApp(t)
     sample(BUSY)
+    sample(BUSY)
 
     const response = await app.inject({ url: '/health/live' })
 
@@ -122,6 +126,7 @@ describe('load shedding', () => {
 
   it('sheds requests to no route too (a 404 would cost more than the 503)', async (t) => {
     const { app, sample } = await sheddingApp(t)
+    sample(BUSY)
     sample(BUSY)
 
     const response = await app.inject({ url: '/nowhere' })
@@ -134,6 +139,7 @@ describe('load shedding', () => {
     const { app, sample, lines } = await sheddingApp(t, [], () => starting)
     sample(BUSY)
     starting = false
+    sample(BUSY)
     sample(BUSY)
 
     const response = await app.inject({ url: '/work' })
@@ -154,6 +160,7 @@ describe('load shedding', () => {
 
   it('stays overloaded while the stall check is shedding, whatever the samples measure', async (t) => {
     const { app, sample, stall, beat, shedding } = await sheddingApp(t, [0])
+    sample(BUSY)
     sample(BUSY)
 
     for (let index = 0; index < 10; index++) {
@@ -217,6 +224,7 @@ describe('load shedding', () => {
 
   it('counts shed requests by reason and shows the state and the admitted share as gauges', async (t) => {
     const { app, sample, metrics } = await sheddingApp(t)
+    sample(BUSY)
     sample(BUSY)
 
     await app.inject({ url: '/work' })

@@ -77,14 +77,29 @@ describe('createOverloadState', () => {
     assert.deepEqual(entered, [])
   })
 
-  it('enters overload on the first sample over a threshold, admitting half, and reports it once', () => {
+  it('does not enter overload on one sample over a threshold (one long task is not overload)', () => {
+    const { state, entered } = recordingState()
+
+    state.update(BUSY, 0)
+    state.update(CALM, 250)
+    state.update(BUSY, 500)
+
+    assert.equal(state.overloaded, false)
+    assert.equal(state.admitRatio, 1)
+    assert.deepEqual(entered, [])
+  })
+
+  it('enters overload on the second sample in a row over a threshold, admitting half, and reports it once', () => {
     const { state, entered } = recordingState()
 
     state.update(BUSY, 0)
     state.update(BUSY, 250)
+    const ratioOnEntering = state.admitRatio
+    state.update(BUSY, 500)
 
     assert.equal(state.overloaded, true)
     assert.equal(state.reason, 'event_loop_delay')
+    assert.equal(ratioOnEntering, 0.5)
     assert.equal(state.admitRatio, 0.25)
     assert.deepEqual(entered, [{ reason: 'event_loop_delay', value: 250, limit: 100 }])
   })
@@ -92,6 +107,7 @@ describe('createOverloadState', () => {
   it('sheds a request whose draw is at or above the admitted share', () => {
     const { state } = recordingState()
 
+    state.update(BUSY, 0)
     state.update(BUSY, 0)
 
     assert.equal(state.shouldShed(0.49), false)
@@ -108,6 +124,7 @@ describe('createOverloadState', () => {
 
   it('leaves overload once calm samples have brought admission back to all, and reports it once with its duration', () => {
     const { state, left } = recordingState()
+    state.update(BUSY, -250)
     state.update(BUSY, 0)
     const calmSamplesNeeded = Math.ceil((1 - 0.5) / ADMIT_RATIO_STEP)
 
@@ -126,6 +143,7 @@ describe('createOverloadState', () => {
   it('stays in one overload while samples alternate over and under a threshold', () => {
     const { state, entered, left } = recordingState()
 
+    state.update(BUSY, -250)
     for (let index = 0; index < 10; index++) state.update(index % 2 === 0 ? BUSY : CALM, index * 250)
 
     assert.equal(state.overloaded, true)
@@ -136,6 +154,7 @@ describe('createOverloadState', () => {
   it('reports the threshold of the latest sample over one', () => {
     const { state } = recordingState()
 
+    state.update(BUSY, 0)
     state.update(BUSY, 0)
     state.update({ ...CALM, heapUsedBytes: 400 * MIB }, 250)
 
