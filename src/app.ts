@@ -45,6 +45,7 @@ import { DATABASE_ERRORS, translateDatabaseError } from './platform/db/errors.ts
 import { databasePlugin } from './platform/db/plugin.ts'
 import { rateLimitPlugin } from './platform/rate-limit/plugin.ts'
 import { createFailureThrottle } from './platform/rate-limit/failures.ts'
+import { createLoadShedding } from './platform/resilience/load-shedding.ts'
 import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
 import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
 import { isRedisOutage, type RedisClient } from './platform/redis/client.ts'
@@ -101,8 +102,8 @@ const SENSITIVE_ROUTES = [
   'POST /api/v1/auth/mfa/totp/disable',
   'POST /api/v1/api-keys',
 ] as const
-/** The probes of load balancers and orchestrators: never limited, their 404s never counted. */
-const RATE_LIMIT_EXEMPT_URLS = ['/health/live', '/health/ready']
+/** The probes of load balancers and orchestrators: never rate limited nor shed, their 404s never counted. */
+const PROBE_URLS = ['/health/live', '/health/ready']
 /** The degraded gauge's name for rate limits decided locally because Redis failed. */
 const RATE_LIMIT_DEPENDENCY = 'redis:rate_limits'
 /** Lock-out counters decided locally (stricter thresholds) because Redis failed. */
@@ -180,6 +181,14 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, createJsonBodyParser(parseJson))
 
+  const shedding = createLoadShedding(config.overload, {
+    log: deps.logger,
+    metrics,
+    exemptUrls: PROBE_URLS,
+    isStarting: () => deps.lifecycle.phase === 'starting',
+  })
+  deps.resources.add('load shedding', () => shedding.close())
+
   await app.register(errorsPlugin, {
     exposeInternalErrors: config.server.exposeInternalErrors,
     translators: [translateDatabaseError],
@@ -217,7 +226,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     policy: config.rateLimit.failures,
     store: rateStore,
     maxKeys: config.rateLimit.maxKeys,
-    exemptUrls: RATE_LIMIT_EXEMPT_URLS,
+    exemptUrls: PROBE_URLS,
   })
   // The pipeline's steps, in the order they run; a step that answers ends the request there.
   await app.register(httpPlugin, {
@@ -228,6 +237,9 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
         createHeaderChecksStep(server.maxHeaderCount),
         refuseCompressedBody,
         createCorsStep(createCorsPolicy({ origins: config.security.corsOrigins, maxAgeS: 600 })),
+        // Before anything that costs (authentication, body, rate limits, handler); after CORS, so that a
+        // browser can read the 503 and its Retry-After.
+        shedding.step,
         // A client blocked for repeated 401s and 404s, without credentials: refused before any work.
         failures.beforeGate,
         // Last: authentication (the gate's hook, next) and the handler run inside the deadline.
@@ -318,7 +330,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     policies: config.rateLimit,
     store: rateStore,
     sensitiveRoutes: SENSITIVE_ROUTES,
-    exemptUrls: RATE_LIMIT_EXEMPT_URLS,
+    exemptUrls: PROBE_URLS,
     failures,
     metrics,
   })

@@ -622,7 +622,7 @@ export interface components {
              * @description Stable code; see the table in the API description
              * @enum {string}
              */
-            error_code: "API_KEY_NOT_FOUND" | "AUTHENTICATION_REQUIRED" | "AUTH_BUSY" | "BAD_REQUEST" | "CORS_ORIGIN_DENIED" | "CREDENTIALS_INVALID" | "CSRF_TOKEN_INVALID" | "DATABASE_TIMEOUT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "EXPRESSION_FORBIDDEN" | "EXPRESSION_INVALID" | "EXPRESSION_TOO_COMPLEX" | "HANDLER_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "LOGIN_FAILED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MFA_CODE_INVALID" | "MFA_ENROLLMENT_REQUIRED" | "MFA_REQUIRED" | "MFA_STATE_CONFLICT" | "NOT_FOUND" | "PASSWORD_REJECTED" | "PAYLOAD_TOO_LARGE" | "PERMISSION_DENIED" | "PLAN_NOT_FOUND" | "PLAN_PRECONDITION_REQUIRED" | "PLAN_VERSION_MISMATCH" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REGISTRATION_CLOSED" | "REQUEST_TIMEOUT" | "RESULT_NOT_FINITE" | "RESULT_TOO_LARGE" | "SERVICE_UNAVAILABLE" | "SESSION_NOT_FOUND" | "TOO_MANY_ATTEMPTS" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
+            error_code: "API_KEY_NOT_FOUND" | "AUTHENTICATION_REQUIRED" | "AUTH_BUSY" | "BAD_REQUEST" | "CORS_ORIGIN_DENIED" | "CREDENTIALS_INVALID" | "CSRF_TOKEN_INVALID" | "DATABASE_TIMEOUT" | "DATABASE_UNAVAILABLE" | "EMAIL_TAKEN" | "EXPRESSION_FORBIDDEN" | "EXPRESSION_INVALID" | "EXPRESSION_TOO_COMPLEX" | "HANDLER_TIMEOUT" | "HEADERS_TOO_LARGE" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_ERROR" | "LOGIN_FAILED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MFA_CODE_INVALID" | "MFA_ENROLLMENT_REQUIRED" | "MFA_REQUIRED" | "MFA_STATE_CONFLICT" | "NOT_FOUND" | "OVERLOADED" | "PASSWORD_REJECTED" | "PAYLOAD_TOO_LARGE" | "PERMISSION_DENIED" | "PLAN_NOT_FOUND" | "PLAN_PRECONDITION_REQUIRED" | "PLAN_VERSION_MISMATCH" | "RATE_LIMITED" | "REFRESH_TOKEN_INVALID" | "REGISTRATION_CLOSED" | "REQUEST_TIMEOUT" | "RESULT_NOT_FINITE" | "RESULT_TOO_LARGE" | "SERVICE_UNAVAILABLE" | "SESSION_NOT_FOUND" | "TOO_MANY_ATTEMPTS" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED";
             request_id: string;
             /** Format: date-time */
             timestamp: string;
@@ -955,7 +955,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Unavailable or past its deadline; retry later
+             * @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent
              *
              *     `AUTH_BUSY`: Too many password hashes are queued (AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE_MAX); retry after Retry-After seconds.
              */
@@ -1081,7 +1081,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Unavailable or past its deadline; retry later
+             * @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent
              *
              *     `AUTH_BUSY`: Too many password hashes are queued (AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE_MAX); retry after Retry-After seconds.
              */
@@ -1213,7 +1213,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1336,7 +1336,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1459,7 +1459,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1595,7 +1595,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Unavailable or past its deadline; retry later
+             * @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent
              *
              *     `AUTH_BUSY`: Too many password hashes are queued (AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE_MAX); retry after Retry-After seconds.
              */
@@ -1723,7 +1723,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1848,7 +1848,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -1984,7 +1984,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2120,7 +2120,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2264,7 +2264,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2409,7 +2409,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Unavailable or past its deadline; retry later
+             * @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent
              *
              *     `AUTH_BUSY`: Too many password hashes are queued (AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE_MAX); retry after Retry-After seconds.
              */
@@ -2561,7 +2561,7 @@ export interface operations {
                 };
             };
             /**
-             * @description Unavailable or past its deadline; retry later
+             * @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent
              *
              *     `AUTH_BUSY`: Too many password hashes are queued (AUTH_HASH_CONCURRENCY, AUTH_HASH_QUEUE_MAX); retry after Retry-After seconds.
              */
@@ -2692,7 +2692,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2821,7 +2821,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -2959,7 +2959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3062,7 +3062,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3209,7 +3209,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3342,7 +3342,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3476,7 +3476,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3635,7 +3635,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3777,7 +3777,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -3929,7 +3929,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -4079,7 +4079,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */
@@ -4248,7 +4248,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unavailable or past its deadline; retry later */
+            /** @description Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent */
             503: {
                 headers: {
                     /** @description How a cache may keep this response. */

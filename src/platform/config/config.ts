@@ -8,6 +8,7 @@ import type { DocsConfig } from './groups/docs.ts'
 import type { LifecycleConfig } from './groups/lifecycle.ts'
 import type { LogConfig } from './groups/logging.ts'
 import type { MathLimits } from './groups/math.ts'
+import type { OverloadConfig } from './groups/overload.ts'
 import type { RateLimitConfig } from './groups/rate-limit.ts'
 import type { RedisConfig } from './groups/redis.ts'
 import type { SecurityConfig } from './groups/security.ts'
@@ -23,6 +24,7 @@ export type { DocsConfig } from './groups/docs.ts'
 export type { LifecycleConfig } from './groups/lifecycle.ts'
 export type { LogConfig, LogLevel } from './groups/logging.ts'
 export type { MathLimits } from './groups/math.ts'
+export type { OverloadConfig } from './groups/overload.ts'
 export type { RedisConfig } from './groups/redis.ts'
 export type { SecurityConfig } from './groups/security.ts'
 export type { ServerConfig } from './groups/server.ts'
@@ -39,6 +41,7 @@ export interface Config {
   log: LogConfig
   math: MathLimits
   rateLimit: RateLimitConfig
+  overload: OverloadConfig
   lifecycle: LifecycleConfig
   workers: WorkersConfig
   admin: AdminConfig

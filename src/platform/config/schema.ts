@@ -9,6 +9,7 @@ import { breakersGroup } from './groups/breakers.ts'
 import { databaseGroup } from './groups/database.ts'
 import { docsGroup } from './groups/docs.ts'
 import { nodeEnvGroup } from './groups/node-env.ts'
+import { overloadGroup } from './groups/overload.ts'
 import { lifecycleGroup } from './groups/lifecycle.ts'
 import { loggingGroup } from './groups/logging.ts'
 import { mathGroup } from './groups/math.ts'
@@ -36,6 +37,7 @@ export const CONFIG_GROUPS = {
   log: loggingGroup,
   math: mathGroup,
   rateLimit: rateLimitGroup,
+  overload: overloadGroup,
   lifecycle: lifecycleGroup,
   workers: workersGroup,
   admin: adminGroup,

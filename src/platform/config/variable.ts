@@ -15,6 +15,7 @@ export const CONFIG_SECTIONS = [
   'logging',
   'limits',
   'rate-limits',
+  'overload',
   'lifecycle',
   'workers',
   'admin',

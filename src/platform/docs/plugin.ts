@@ -36,7 +36,8 @@ const COMMON_ERRORS: Readonly<Record<string, string>> = {
   '500': 'Unexpected error; quote error_id',
   '429':
     'Rate limit reached (`RATE_LIMITED`, the RateLimit field says which policy) or too many failed attempts; retry after Retry-After seconds',
-  '503': 'Unavailable or past its deadline; retry later',
+  '503':
+    'Unavailable, overloaded (`OVERLOADED`) or past its deadline; retry later, after Retry-After seconds when it is sent',
 }
 
 /** Statuses every operation behind the authentication gate can answer. */

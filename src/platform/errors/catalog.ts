@@ -61,6 +61,12 @@ export const PLATFORM_ERRORS = {
     title: 'Service unavailable',
     description: 'The service is starting, shutting down or a dependency is down; retry later.',
   },
+  OVERLOADED: {
+    status: 503,
+    title: 'Overloaded',
+    description:
+      'This server process is over a load threshold (OVERLOAD_*: event-loop delay, heap) and sheds requests instead of queueing them; retry after Retry-After seconds, ideally on another instance.',
+  },
   HANDLER_TIMEOUT: {
     status: 503,
     title: 'Handler timeout',
