@@ -73,7 +73,14 @@ export async function buildTestApp(
   database?: Database,
   metrics?: Registry,
 ): Promise<TestApp> {
-  const config = testConfig(overrides)
+  // An in-process app shares its event loop with the test runner (and PGlite, and the schema compilation of
+  // every app the file builds): load shedding would measure the runner, not the app. It is off here whatever
+  // NODE_ENV the test asks for, unless the test sets it; test/e2e/overload.test.ts proves it on a real server.
+  const config = testConfig({
+    OVERLOAD_MAX_EVENT_LOOP_DELAY_MS: '0',
+    OVERLOAD_MAX_HEAP_USED_MB: '0',
+    ...overrides,
+  })
   const logs: Record<string, unknown>[] = []
   const sink = new Writable({
     write(chunk: Buffer, _encoding, callback) {

@@ -114,9 +114,14 @@ describe('HTTP metrics (issue 11)', () => {
     assert.equal(app.metrics, metrics)
     const names = (await metrics.getMetricsAsJSON()).map(({ name }) => name)
     assert.deepEqual(names.sort(), [
+      'circuit_breaker_state',
+      'circuit_breaker_transitions_total',
       'dependency_degraded',
       'http_request_duration_seconds',
       'http_requests_total',
+      'overload_active',
+      'overload_admit_ratio',
+      'overload_shed_requests_total',
       'rate_limit_decisions_total',
     ])
   })
