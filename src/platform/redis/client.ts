@@ -2,7 +2,8 @@
 // fail at once while disconnected, and after REDIS_COMMAND_TIMEOUT_MS otherwise), reconnecting forever in
 // the background, and reporting its state to the degradation tracker as dependency `redis`. Redis is
 // optional: a first connection that fails does not stop the start, the callers fall back locally.
-import { Redis, type RedisOptions } from 'ioredis'
+import { createRequire } from 'node:module'
+import type { Redis, RedisOptions } from 'ioredis'
 import type { RedisConfig } from '../config/config.ts'
 import type { DegradationTracker } from '../health/degraded.ts'
 
@@ -27,6 +28,16 @@ export interface RedisClientOptions {
   /** CLIENT SETNAME of the connection, so `CLIENT LIST` tells processes apart (default `bulwark`). */
   connectionName?: string
 }
+
+/**
+ * ioredis, loaded by the first client this process opens: a process without REDIS_URL (every worker of
+ * the embedded default) does not pay its ~80–120 ms of start-up, which a replacement worker waits for.
+ */
+const loadIoredis = (() => {
+  const require = createRequire(import.meta.url)
+  let loaded: typeof import('ioredis') | undefined
+  return () => (loaded ??= require('ioredis') as typeof import('ioredis'))
+})()
 
 /** The process's Redis: the connection, the key prefix, and the way to close it. */
 export interface RedisClient {
@@ -94,7 +105,10 @@ export function createRedisClient(
   options: RedisClientOptions,
 ): RedisClient {
   const { log, degradation } = options
-  const redis = new Redis(config.url, redisOptionsOf(config, options.connectionName ?? 'bulwark'))
+  const redis = new (loadIoredis().Redis)(
+    config.url,
+    redisOptionsOf(config, options.connectionName ?? 'bulwark'),
+  )
   const where = describeAddress(config.url)
   let closing: Promise<void> | undefined
   let everReady = false
