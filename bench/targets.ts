@@ -11,17 +11,6 @@ import { promisify } from 'node:util'
 import { MEMORY_FLAGS } from '../src/server/memory-flags.ts'
 import { PLAN_OWNER } from './plans.ts'
 
-export const TARGET_IDS = [
-  'bare-http',
-  'minimal-fastify',
-  'bulwark',
-  'bulwark-2-workers',
-  'bulwark-v8-defaults',
-  'bulwark-base',
-  'bulwark-redis',
-] as const
-export type TargetId = (typeof TARGET_IDS)[number]
-
 /** The Bulwark variants, each compared with the two floors. `bulwark` is the one the targets apply to. */
 export const BULWARK_TARGET_IDS = [
   'bulwark',
@@ -30,6 +19,10 @@ export const BULWARK_TARGET_IDS = [
   'bulwark-base',
   'bulwark-redis',
 ] as const
+
+/** Every server the benchmark can run: the two floors, then the Bulwark variants. */
+export const TARGET_IDS = ['bare-http', 'minimal-fastify', ...BULWARK_TARGET_IDS] as const
+export type TargetId = (typeof TARGET_IDS)[number]
 
 export interface Target {
   id: TargetId
