@@ -36,8 +36,18 @@ const { values: options } = parseArgs({
     'log-level': { type: 'string', default: 'warn' },
     // Flags for the server's Node, given with '=': --node-flags='--max-semi-space-size=16'.
     'node-flags': { type: 'string', default: MEMORY_FLAGS.join(' ') },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 })
+if (options.help) {
+  process.stdout.write(`Usage: node bench/memory.ts [--dist DIR] [--database postgres|pglite] [--seconds N]
+       [--connections N] [--log-level LEVEL] [--node-flags='FLAGS']
+
+Starts one Bulwark process from DIR (default dist), loads it with every kind of request (evaluations
+included) and prints its memory before and after. --node-flags defaults to src/server/memory-flags.ts.
+`)
+  process.exit(0)
+}
 const DATABASE_NAME = 'bulwark_memory'
 const nodeFlags = options['node-flags'].split(' ').filter((flag) => flag !== '')
 const SECONDS = Math.min(Math.max(Number(options.seconds), 1), 60)

@@ -61,14 +61,31 @@ function readWholeNumber(name: string, fallback: number, max: number): number {
   return value
 }
 
+const USAGE = `Usage: npm run bench -- [--quick] [--v8-defaults] [--base DIR]
+
+Measures Bulwark against bare node:http and minimal Fastify on the same endpoints (docs/BENCHMARKS.md).
+Needs PostgreSQL (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) and, for the
+Redis target, Redis (BENCH_REDIS_URL, default redis://127.0.0.1:6379).
+
+  --quick         one round of 3 s windows instead of BENCH_ROUNDS (3) of BENCH_DURATION_S (5) s
+  --v8-defaults   also Bulwark W=1 without the memory flags of src/server/memory-flags.ts
+  --base DIR      also Bulwark W=1 from another build (node scripts/build.ts DIR on another commit)
+  -h, --help      this text
+`
+
 function readOptions(): RunOptions {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
       'v8-defaults': { type: 'boolean', default: false },
       base: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   })
+  if (values.help) {
+    process.stdout.write(USAGE)
+    process.exit(0)
+  }
   const compareV8Defaults = values['v8-defaults']
   const baseDist = values.base
   if (values.quick) return { rounds: 1, warmupS: WARMUP_S, durationS: 3, compareV8Defaults, baseDist }

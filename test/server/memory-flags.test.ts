@@ -21,9 +21,14 @@ describe('memory flags', () => {
     assert.deepEqual(withMemoryFlags(['--max-semi-space-size=32']), [
       '--max-semi-space-size=32',
       '--heap-growing-percent=25',
+      '--no-allocation-site-pretenuring',
     ])
-    assert.deepEqual(withMemoryFlags([], '--max-old-space-size=512 --heap_growing_percent=50'), [
-      '--max-semi-space-size=8',
-    ])
+    assert.deepEqual(
+      withMemoryFlags(
+        ['--allocation_site_pretenuring'],
+        '--max-old-space-size=512 --heap_growing_percent=50',
+      ),
+      ['--allocation_site_pretenuring', '--max-semi-space-size=8'],
+    )
   })
 })
