@@ -18,6 +18,7 @@ import * as measure from './measure.ts'
 import { findFreePort, installCleanup, spawnPinned, stopProcess, type Pinned } from './processes.ts'
 import type { ProcessMemory, ServerMemory } from './report.ts'
 import * as report from './report.ts'
+import { formatMathCache, measureMathCache } from './math-cache.ts'
 import { checkAnswer, waitUntilListening, type ExpectedBody } from './responses.ts'
 import { createScenarios, type Scenario, type ScenarioName } from './scenarios.ts'
 import { computeRatios, findInvalid, summarize, type Row } from './summary.ts'
@@ -312,11 +313,16 @@ async function measureOnFreshDatabase(options: RunOptions) {
   const database = await openBenchDatabase()
   const secrets = createBulwarkSecrets()
   try {
-    const scenarios = createScenarios(await createApiKey(ROOT, database.url, secrets))
+    const apiKey = await createApiKey(ROOT, database.url, secrets)
+    const scenarios = createScenarios(apiKey)
     const targets = createTargets(database.url, secrets, options)
     const meta = await collectMeta(options, scenarios, database, targets)
     console.log(report.formatHeader(meta))
-    return { meta, ...(await measureAll(database, targets, scenarios, options)) }
+    const measured = await measureAll(database, targets, scenarios, options)
+    const bulwark = targets.find((target) => target.id === 'bulwark')
+    if (bulwark === undefined) throw new Error('no Bulwark W=1 target')
+    const mathCache = await measureMathCache(ROOT, bulwark, apiKey, options.durationS)
+    return { meta, ...measured, mathCache }
   } finally {
     secrets.remove()
     await database.close()
@@ -329,18 +335,18 @@ async function main() {
   const options = readOptions()
   const startedAt = performance.now()
 
-  const { meta, rows, memory } = await measureOnFreshDatabase(options)
+  const { meta, rows, memory, mathCache } = await measureOnFreshDatabase(options)
   const summaries = summarize(rows)
   const ratios = computeRatios(rows)
   const elapsedS = Math.round((performance.now() - startedAt) / 1000)
   console.log(
     `\n${report.formatSummaries(summaries)}\n\n${report.formatRatios(ratios)}\n\n` +
       `${report.formatVariants(ratios)}\n\n${report.formatMemory(memory)}\n\n` +
-      `${report.formatGeneratorCheck(summaries)}\n\nMeasured in ${elapsedS} s.`,
+      `${report.formatGeneratorCheck(summaries)}\n\n${formatMathCache(mathCache)}\n\nMeasured in ${elapsedS} s.`,
   )
   const invalid = findInvalid(summaries)
   const valid = invalid.length === 0
-  report.writeJson(RESULTS_PATH, { meta, elapsedS, summaries, ratios, memory, rows, valid })
+  report.writeJson(RESULTS_PATH, { meta, elapsedS, summaries, ratios, memory, mathCache, rows, valid })
   console.log(`Results written to ${RESULTS_PATH}`)
   if (invalid.length > 0) {
     const names = invalid.map((summary) => `${summary.label} / ${summary.scenario}`).join(', ')

@@ -2,6 +2,7 @@
 import Fastify, { LogController, type FastifyBaseLogger } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import cluster from 'node:cluster'
 import { constants as zlib } from 'node:zlib'
 import compress from '@fastify/compress'
 import type { Config } from './platform/config/config.ts'
@@ -24,7 +25,11 @@ import { indexRoute } from './platform/http/index-route.ts'
 import { requestIdOf } from './platform/http/request-id.ts'
 import { createHttpServer } from './platform/http/server-timeouts.ts'
 import { createValidatorCompiler } from './platform/http/validation.ts'
+import type { InvalidationBus } from './platform/cache/bus.ts'
+import { createCacheRegistry } from './platform/cache/cache.ts'
+import { createClusterInvalidationBus } from './platform/cache/cluster-invalidation-bus.ts'
 import { createRedisInvalidationBus } from './platform/cache/redis-invalidation-bus.ts'
+import { createRedisL2 } from './platform/cache/redis-l2.ts'
 import { conditionalGetPlugin } from './platform/http/conditional-get.ts'
 import { createCorsPolicy } from './platform/security/cors.ts'
 import { createApiHeaders } from './platform/security/headers.ts'
@@ -50,7 +55,7 @@ import { createRedisSlidingLog } from './platform/rate-limit/redis-store.ts'
 import { createLocalStore, createSharedStore } from './platform/rate-limit/stores.ts'
 import { isRedisOutage, type RedisClient } from './platform/redis/client.ts'
 import { redisPlugin } from './platform/redis/plugin.ts'
-import { createBreakerRegistry, type BreakerRegistry } from './platform/resilience/breakers.ts'
+import { createBreakerRegistry, type Breaker, type BreakerRegistry } from './platform/resilience/breakers.ts'
 import { MIGRATIONS } from './db/migrations.ts'
 import { createAccounts, type Accounts } from './modules/accounts/accounts.ts'
 import { createAuditStore } from './modules/accounts/audit.ts'
@@ -64,11 +69,13 @@ import { jwksRoutes } from './modules/accounts/tokens/routes.ts'
 import { usersRoutes } from './modules/accounts/users/routes.ts'
 import { MATH_ERRORS } from './modules/math/errors.ts'
 import { PLAN_ERRORS } from './modules/plans/errors.ts'
+import { cachePlanReads } from './modules/plans/cache.ts'
 import { createPlansRepo } from './modules/plans/repo.ts'
 import { plansRoutes } from './modules/plans/routes.ts'
 import { createPlansService } from './modules/plans/service.ts'
 import { mathRoutes } from './modules/math/routes.ts'
 import { createMathSchemas } from './modules/math/schemas.ts'
+import { createMathCache } from './modules/math/cache.ts'
 import { createMathService } from './modules/math/service.ts'
 import { SCOPE_POLICY, SCOPES } from './scopes.ts'
 
@@ -108,8 +115,10 @@ const PROBE_URLS = ['/health/live', '/health/ready']
 const RATE_LIMIT_DEPENDENCY = 'redis:rate_limits'
 /** Lock-out counters decided locally (stricter thresholds) because Redis failed. */
 const LOCKOUT_DEPENDENCY = 'redis:lockouts'
-/** Credential-cache invalidations not broadcast (other instances learn within the cache TTL instead). */
+/** Cache invalidations not broadcast (other instances learn within each cache's TTL instead). */
 const INVALIDATION_DEPENDENCY = 'redis:invalidations'
+/** The caches' second level unreachable: they serve from this process and load the rest (fail open). */
+const CACHE_DEPENDENCY = 'redis:cache'
 /** How long a worker waits for the primary's rate-limit decision before deciding alone. */
 const RATE_LIMIT_PRIMARY_TIMEOUT_MS = 250
 
@@ -209,12 +218,15 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     },
   })
   deps.resources.add('rate limits', () => localRateStore.close())
+  // One breaker for every Redis call of this process: rate limits and the caches' second level.
+  const redisBreaker =
+    deps.redis === undefined ? undefined : breakers.create('redis', { isFailure: isRedisOutage })
   const rateStore =
     deps.redis === undefined
       ? localRateStore
       : createSharedStore({
           // While the `redis` breaker is open, every decision is local at once, without waiting on Redis.
-          shared: createRedisSlidingLog(deps.redis, breakers.create('redis', { isFailure: isRedisOutage })),
+          shared: createRedisSlidingLog(deps.redis, redisBreaker),
           local: localRateStore,
           instances: config.db.expectedInstances,
           onFallback: (active, error) => {
@@ -286,18 +298,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     }
     return sharedAttempts?.(name, policy) ?? createMemoryAttemptStore(policy)
   }
-  const invalidations =
-    deps.redis === undefined
-      ? undefined
-      : createRedisInvalidationBus({
-          client: deps.redis,
-          log: deps.logger,
-          onDegraded: (active, reason) => {
-            if (active) degradation.markDegraded(INVALIDATION_DEPENDENCY, reason ?? 'Redis failed')
-            else degradation.markRecovered(INVALIDATION_DEPENDENCY)
-          },
-        })
-  if (invalidations !== undefined) deps.resources.add('credential invalidations', () => invalidations.close())
+  const caches = createCaches(config, deps, degradation, metrics, redisBreaker)
   const accounts = await createAccounts(config, {
     database: deps.database.db,
     audit,
@@ -307,7 +308,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
       account: attemptStore('login_account', lockout.accountThreshold),
       ip: attemptStore('login_ip', lockout.ipThreshold),
     },
-    invalidations,
+    caches,
   })
   app.decorate('accounts', accounts)
   // Flushes last_used_at: closed before the database, which was opened (and registered) before it.
@@ -351,6 +352,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     timeoutMs: 2000,
     degradation,
     breakers,
+    caches,
   })
   await app.register(databasePlugin, { database: deps.database, migrations: MIGRATIONS })
   if (deps.redis !== undefined) await app.register(redisPlugin, { client: deps.redis })
@@ -370,16 +372,59 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
   await app.register(apiKeysRoutes, { prefix: '/api/v1/api-keys', apiKeys: accounts.apiKeys, scopes: SCOPES })
   await app.register(jwksRoutes, { keyring: accounts.keyring })
 
-  const math = createMathService(config.math)
+  const math = createMathService(config.math, createMathCache(caches, config.cache))
   await app.register(mathRoutes, { prefix: '/api/v1/math', math, schemas: createMathSchemas(config.math) })
 
   const plans = createPlansService(
-    createPlansRepo(deps.database.db),
+    cachePlanReads(createPlansRepo(deps.database.db), caches, config.cache),
     createCursorCodec(config.security.secretKey, 'plans'),
   )
   await app.register(plansRoutes, { prefix: '/api/v1/plans', plans })
 
   return app
+}
+
+/**
+ * The caches and where their invalidations travel: Redis pub/sub to every instance when configured, else the
+ * primary to the other workers of this machine, else this process. Redis is also the second level of the
+ * caches that share their entries, through the `redis` breaker.
+ */
+function createCaches(
+  config: Readonly<Config>,
+  deps: AppDeps,
+  degradation: DegradationTracker,
+  metrics: Registry,
+  redisBreaker: Breaker | undefined,
+) {
+  let bus: InvalidationBus | undefined
+  if (deps.redis !== undefined) {
+    const redisBus = createRedisInvalidationBus({
+      client: deps.redis,
+      log: deps.logger,
+      onDegraded: (active, reason) => {
+        if (active) degradation.markDegraded(INVALIDATION_DEPENDENCY, reason ?? 'Redis failed')
+        else degradation.markRecovered(INVALIDATION_DEPENDENCY)
+      },
+    })
+    deps.resources.add('cache invalidations', () => redisBus.close())
+    bus = redisBus
+  } else if (cluster.isWorker && config.workers.count > 1) {
+    const clusterBus = createClusterInvalidationBus()
+    deps.resources.add('cache invalidations', () => clusterBus.close())
+    bus = clusterBus
+  }
+  const l2 =
+    deps.redis === undefined || redisBreaker === undefined
+      ? undefined
+      : createRedisL2({
+          client: deps.redis,
+          breaker: redisBreaker,
+          onDegraded: (active, reason) => {
+            if (active) degradation.markDegraded(CACHE_DEPENDENCY, reason ?? 'Redis failed')
+            else degradation.markRecovered(CACHE_DEPENDENCY)
+          },
+        })
+  return createCacheRegistry({ bus, l2, metrics })
 }
 
 /** A registry for an app whose caller brought none; closed with what the app opened. */

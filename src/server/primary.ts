@@ -14,6 +14,7 @@ import { localBaseUrl } from '../platform/http/local-url.ts'
 import { createMetricsRegistry } from '../platform/metrics/registry.ts'
 import { createFleetMetrics } from '../platform/metrics/fleet.ts'
 import { serveClusterLimits } from '../platform/rate-limit/cluster-store.ts'
+import { relayClusterInvalidations } from '../platform/cache/cluster-invalidation-bus.ts'
 import type { AdminSource } from './admin.ts'
 import { startAdmin } from './admin-server.ts'
 import { openEmbeddedForWorkers } from './embedded-database.ts'
@@ -78,6 +79,9 @@ export async function runPrimary(
     resources.add('rate limits', () => {
       limits.stop()
     })
+    // Without Redis, a worker's cache invalidations reach the other workers through the primary.
+    if (config.redis.url === undefined)
+      resources.add('cache invalidations', relayClusterInvalidations(cluster))
 
     const registry = createMetricsRegistry({ processMetrics: true })
     const fleetMetrics = createFleetMetrics()

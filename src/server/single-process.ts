@@ -21,8 +21,8 @@ export function singleProcessSource(server: RunningServer): AdminSource {
       return { ready, detail: { status, ready_workers: ready ? 1 : 0, workers: 1, required: 1 } }
     },
     async health() {
-      const { ready, status, checks, dependencies, breakers } = await server.readiness()
-      const health = { status, checks, dependencies, breakers }
+      const { ready, status, checks, dependencies, breakers, caches } = await server.readiness()
+      const health = { status, checks, dependencies, breakers, caches }
       return { ok: ready, status, workers: [{ ...(await self()), ready, health }] }
     },
     workers: async () => [await self()],

@@ -3,7 +3,7 @@
 import type { FastifyBaseLogger } from 'fastify'
 import type { AttemptStore } from '../../platform/auth/attempts.ts'
 import { deriveKey } from '../../platform/auth/secrets.ts'
-import { createLocalInvalidationBus, type InvalidationBus } from '../../platform/cache/credential-cache.ts'
+import { createCacheRegistry, type CacheRegistry } from '../../platform/cache/cache.ts'
 import { createCursorCodec } from '../../platform/http/cursor.ts'
 import type { Config } from '../../platform/config/config.ts'
 import type { AnyDatabase } from '../../platform/db/database.ts'
@@ -30,8 +30,8 @@ export interface AccountsDeps {
   scopes: ScopePolicy
   /** Failed logins per account and per IP. */
   attempts: { account: AttemptStore; ip: AttemptStore }
-  /** Where the credential caches' invalidations travel; this process only when absent. */
-  invalidations?: InvalidationBus
+  /** Where the credential caches are made (their invalidations reach every worker and instance); absent: this process only. */
+  caches?: CacheRegistry
 }
 
 /** A revoked key or token stops working on every instance within this time. */
@@ -44,13 +44,13 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
   const { secretKey } = config.security
   const { audit } = deps
   const pepper = deriveKey(secretKey, 'credential-digest')
-  const invalidations = deps.invalidations ?? createLocalInvalidationBus()
+  const caches = deps.caches ?? createCacheRegistry()
   const apiKeys = createApiKeysService(createApiKeysRepo(deps.database), {
     pepper,
     cursors: createCursorCodec(secretKey, 'api-keys'),
     audit,
     cacheTtlMs: CREDENTIAL_CACHE_TTL_MS,
-    invalidations,
+    caches,
     touchIntervalMs: KEY_TOUCH_INTERVAL_MS,
     onTouchError: (error) => deps.logger.warn({ error }, 'could not record API key last use'),
   })
@@ -80,7 +80,7 @@ export async function createAccounts(config: Readonly<Config>, deps: AccountsDep
     roleScopes: deps.scopes.byRole,
     csrfKey: deriveKey(secretKey, 'csrf'),
     cacheTtlMs: CREDENTIAL_CACHE_TTL_MS,
-    invalidations,
+    caches,
   })
   const { forgetVerified, csrfToken } = accessTokens
   const users = createUsersService(usersRepo, {

@@ -5,12 +5,16 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
 import type { RedisClient } from '../redis/client.ts'
-import { createLocalInvalidationBus, EVERY_CACHE, type InvalidationBus } from './credential-cache.ts'
+import {
+  createLocalInvalidationBus,
+  EVERY_CACHE,
+  invalidationOf,
+  MAX_INVALIDATION_CHARS,
+  type InvalidationBus,
+} from './bus.ts'
 
 /** How often the subscriber connection is checked with a PING: a frozen Redis sends no error by itself. */
 const HEARTBEAT_MS = 2000
-/** Messages longer than this are not ours (names and keys are short): ignored. */
-const MAX_MESSAGE_CHARS = 2048
 
 export interface InvalidationBusLogger {
   debug(details: object, message: string): void
@@ -137,16 +141,16 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
 }
 
 function parseMessage(text: string): Message | undefined {
-  if (text.length > MAX_MESSAGE_CHARS) return undefined
+  // The key and cache name, JSON-quoted, plus the origin: a longer message is not ours.
+  if (text.length > 2 * MAX_INVALIDATION_CHARS + 64) return undefined
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
     return undefined
   }
-  if (typeof value !== 'object' || value === null) return undefined
-  const { origin, cache, key } = value as Record<string, unknown>
-  if (typeof origin !== 'string' || typeof cache !== 'string') return undefined
-  if (key !== undefined && typeof key !== 'string') return undefined
-  return key === undefined ? { origin, cache } : { origin, cache, key }
+  const invalidation = invalidationOf(value)
+  const origin = (value as { origin?: unknown } | null)?.origin
+  if (invalidation === undefined || typeof origin !== 'string') return undefined
+  return { origin, ...invalidation }
 }

@@ -3,6 +3,7 @@
 import type { AdminConfig } from './groups/admin.ts'
 import type { AuthConfig } from './groups/auth.ts'
 import type { BreakerConfig } from './groups/breakers.ts'
+import type { CacheConfig } from './groups/cache.ts'
 import type { DatabaseConfig } from './groups/database.ts'
 import type { DocsConfig } from './groups/docs.ts'
 import type { LifecycleConfig } from './groups/lifecycle.ts'
@@ -19,6 +20,7 @@ import type { NodeEnv } from './variable.ts'
 export type { AdminConfig } from './groups/admin.ts'
 export type { AuthConfig } from './groups/auth.ts'
 export type { BreakerConfig } from './groups/breakers.ts'
+export type { CacheConfig } from './groups/cache.ts'
 export type { DatabaseConfig } from './groups/database.ts'
 export type { DocsConfig } from './groups/docs.ts'
 export type { LifecycleConfig } from './groups/lifecycle.ts'
@@ -38,6 +40,7 @@ export interface Config {
   db: DatabaseConfig
   redis: RedisConfig
   breakers: BreakerConfig
+  cache: CacheConfig
   log: LogConfig
   math: MathLimits
   rateLimit: RateLimitConfig

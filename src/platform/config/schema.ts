@@ -6,6 +6,7 @@ import type { ConfigGroup } from './group.ts'
 import { adminGroup } from './groups/admin.ts'
 import { authGroup } from './groups/auth.ts'
 import { breakersGroup } from './groups/breakers.ts'
+import { cacheGroup } from './groups/cache.ts'
 import { databaseGroup } from './groups/database.ts'
 import { docsGroup } from './groups/docs.ts'
 import { nodeEnvGroup } from './groups/node-env.ts'
@@ -34,6 +35,7 @@ export const CONFIG_GROUPS = {
   db: databaseGroup,
   redis: redisGroup,
   breakers: breakersGroup,
+  cache: cacheGroup,
   log: loggingGroup,
   math: mathGroup,
   rateLimit: rateLimitGroup,

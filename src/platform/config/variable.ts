@@ -12,6 +12,7 @@ export const CONFIG_SECTIONS = [
   'database',
   'redis',
   'breakers',
+  'cache',
   'logging',
   'limits',
   'rate-limits',

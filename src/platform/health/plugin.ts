@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Lifecycle } from '../lifecycle/state.ts'
 import { createCheckRunner, type CheckRunnerOptions, type HealthCheck } from './checks.ts'
+import type { CacheRegistry, CacheStats } from '../cache/cache.ts'
 import type { DegradationTracker, DependencyState } from './degraded.ts'
 import type { BreakerRegistry, BreakerStatus } from '../resilience/breakers.ts'
 import { HealthLiveSchema, HealthReadySchema } from './schemas.ts'
@@ -28,6 +29,8 @@ export interface Readiness {
   dependencies: Record<string, DependencyState>
   /** Each circuit breaker's state, for the detailed health; never a reason to be unready by itself. */
   breakers: Record<string, BreakerStatus>
+  /** Each cache's size and hit counts, for the detailed health. */
+  caches: Record<string, CacheStats>
 }
 
 export interface HealthOptions extends CheckRunnerOptions {
@@ -36,6 +39,8 @@ export interface HealthOptions extends CheckRunnerOptions {
   degradation?: Pick<DegradationTracker, 'states'>
   /** Where the circuit breakers' states are read from (none reported when absent). */
   breakers?: Pick<BreakerRegistry, 'states'>
+  /** Where the caches' statistics are read from (none reported when absent). */
+  caches?: Pick<CacheRegistry, 'stats'>
 }
 
 async function health(app: FastifyInstance, options: HealthOptions) {
@@ -49,8 +54,12 @@ async function health(app: FastifyInstance, options: HealthOptions) {
       else app.log.info(fields, 'health check failing')
     },
   })
-  const { lifecycle, degradation, breakers } = options
-  const states = () => ({ dependencies: degradation?.states() ?? {}, breakers: breakers?.states() ?? {} })
+  const { lifecycle, degradation, breakers, caches } = options
+  const states = () => ({
+    dependencies: degradation?.states() ?? {},
+    breakers: breakers?.states() ?? {},
+    caches: caches?.stats() ?? {},
+  })
   const readiness = async (): Promise<Readiness> => {
     if (lifecycle.phase !== 'ready') return { ready: false, status: lifecycle.phase, checks: {}, ...states() }
     const report = await checks.run()

@@ -1,10 +1,10 @@
-// Issue 12: credential-cache invalidations on Redis pub/sub. What one process invalidates, every process on
+// Issue 12: cache invalidations on Redis pub/sub. What one process invalidates, every process on
 // the same Redis and prefix forgets at once; a lost subscription is degraded (redis:invalidations) and,
 // once resubscribed, every cache is cleared (what was published meanwhile is lost); nothing ever throws.
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it, type TestContext } from 'node:test'
-import { createCredentialCache } from '../../../src/platform/cache/credential-cache.ts'
+import { createCacheRegistry } from '../../../src/platform/cache/cache.ts'
 import { createRedisInvalidationBus } from '../../../src/platform/cache/redis-invalidation-bus.ts'
 import { openRecordedRedisClient } from '../../helpers/redis-client.ts'
 import { startRedisServer } from '../../helpers/redis-server.ts'
@@ -35,7 +35,11 @@ async function instanceOn(t: TestContext, url: string, env: Record<string, strin
     },
   })
   t.after(() => bus.close())
-  const cache = createCredentialCache<string>({ name: 'keys', ttlMs: 60_000, maxEntries: 10, bus })
+  const cache = createCacheRegistry({ bus }).create<{ value: string }>({
+    name: 'keys',
+    ttlMs: 60_000,
+    maxEntries: 10,
+  })
   await waitUntil('Redis ready', () => client.isReady())
   // What reaches this bus, from this process or (once subscribed) from another.
   bus.subscribe((invalidation) => subscribed.push(invalidation.cache))
@@ -64,9 +68,9 @@ describe('Redis invalidation bus', { timeout: 60_000 }, () => {
     const a = await instanceOn(t, namespace.url, env)
     const b = await instanceOn(t, namespace.url, env)
     await untilSubscribed(a, b)
-    b.cache.set('revoked', 'x')
-    b.cache.set('kept', 'y')
-    a.cache.set('revoked', 'x')
+    b.cache.set('revoked', { value: 'x' })
+    b.cache.set('kept', { value: 'y' })
+    a.cache.set('revoked', { value: 'x' })
 
     const started = performance.now()
     a.cache.invalidate('revoked')
@@ -75,7 +79,7 @@ describe('Redis invalidation bus', { timeout: 60_000 }, () => {
     const tookMs = performance.now() - started
 
     t.diagnostic(`B forgot the key after ${tookMs.toFixed(1)} ms`)
-    assert.equal(b.cache.get('kept'), 'y')
+    assert.deepEqual(b.cache.get('kept'), { value: 'y' })
     a.cache.invalidateAll()
     await waitUntil('everything forgotten on B', () => b.cache.size === 0, 1000)
   })
@@ -86,15 +90,15 @@ describe('Redis invalidation bus', { timeout: 60_000 }, () => {
     const b = await instanceOn(t, first.url, { REDIS_KEY_PREFIX: first.keyPrefix })
     const other = await instanceOn(t, second.url, { REDIS_KEY_PREFIX: second.keyPrefix })
     await untilSubscribed(a, b)
-    other.cache.set('k', 'v')
-    b.cache.set('k', 'v')
+    other.cache.set('k', { value: 'v' })
+    b.cache.set('k', { value: 'v' })
 
     await first.redis.publish(`${first.keyPrefix}invalidations`, 'not json')
     await first.redis.publish(`${first.keyPrefix}invalidations`, JSON.stringify({ cache: 1 }))
     a.cache.invalidate('k')
     await waitUntil('forgotten on B', () => b.cache.get('k') === undefined, 1000)
 
-    assert.equal(other.cache.get('k'), 'v')
+    assert.deepEqual(other.cache.get('k'), { value: 'v' })
   })
 
   it('is degraded while Redis is down (publishing fails quietly), and clears every cache once resubscribed', async (t) => {
@@ -106,7 +110,7 @@ describe('Redis invalidation bus', { timeout: 60_000 }, () => {
     await server.kill()
     await waitUntil('degraded', () => b.degradation.isDegraded(DEPENDENCY))
     a.cache.invalidate('lost')
-    b.cache.set('stale', 'v')
+    b.cache.set('stale', { value: 'v' })
     await server.restart()
     await waitUntil('recovered', () => !b.degradation.isDegraded(DEPENDENCY), 8000)
 

@@ -114,6 +114,9 @@ describe('HTTP metrics (issue 11)', () => {
     assert.equal(app.metrics, metrics)
     const names = (await metrics.getMetricsAsJSON()).map(({ name }) => name)
     assert.deepEqual(names.sort(), [
+      'cache_entries',
+      'cache_evictions_total',
+      'cache_lookups_total',
       'circuit_breaker_state',
       'circuit_breaker_transitions_total',
       'dependency_degraded',

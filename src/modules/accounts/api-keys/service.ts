@@ -4,7 +4,7 @@ import { recordAudit } from '../../../platform/auth/audit.ts'
 import { authErrors } from '../../../platform/auth/errors.ts'
 import { hasScopes, type Principal, type Scope } from '../../../platform/auth/principal.ts'
 import { digestOf, digestsEqual } from '../../../platform/auth/secrets.ts'
-import { createCredentialCache, type InvalidationBus } from '../../../platform/cache/credential-cache.ts'
+import type { CacheRegistry } from '../../../platform/cache/cache.ts'
 import type { CursorCodec } from '../../../platform/http/cursor.ts'
 import { createKeyset } from '../../../platform/db/keyset.ts'
 import { invalidField } from '../../../platform/errors/invalid-fields.ts'
@@ -46,8 +46,8 @@ export interface ApiKeysServiceOptions {
   audit: AccountsAuditLog
   /** How stale a verification may be: a revoked key stops working within this time on every instance. */
   cacheTtlMs: number
-  /** Where the cache's invalidations travel (revocations). */
-  invalidations: InvalidationBus
+  /** Where its cache is made; its invalidations (revocations) reach every process. */
+  caches: CacheRegistry
   /** last_used_at is written at most this often per key (not once per request). */
   touchIntervalMs: number
   onTouchError(error: unknown): void
@@ -64,11 +64,10 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
    * keys are cached, never rows by public id: a row cache would answer a wrong secret for a recently used
    * id without the database round trip an unknown id costs, and the difference would tell which ids exist.
    */
-  const verified = createCredentialCache<{ row: ApiKeyRow; principal: Principal; fetchedAt: number }>({
+  const verified = options.caches.create<{ row: ApiKeyRow; principal: Principal }>({
     name: 'api-keys',
     ttlMs: options.cacheTtlMs,
     maxEntries: MAX_CACHED_KEYS,
-    bus: options.invalidations,
   })
   /** Newest first: (created_at, id) descending. */
   const keyset = createKeyset({
@@ -91,7 +90,15 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
   }, options.touchIntervalMs)
   timer.unref()
 
+  /** Concurrent checks of one key share one lookup; a revocation during it is not cached over. */
   async function verifyUncached(key: string): Promise<Principal | undefined> {
+    const entry = await verified.fetch(key, () => check(key))
+    if (entry === undefined) return undefined
+    uses.set(entry.row.public_id, Date.now())
+    return entry.principal
+  }
+
+  async function check(key: string): Promise<{ row: ApiKeyRow; principal: Principal } | undefined> {
     const parts = parseKey(key)
     if (parts === undefined) return undefined
     // Unknown id or wrong secret, the work is the same: one row lookup, one HMAC, one full comparison
@@ -102,11 +109,8 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     if (row === undefined || !matches) return undefined
     if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at.getTime() <= fetchedAt))
       return undefined
-    uses.set(row.public_id, fetchedAt)
-    const entry = { row, principal: principalOf(row), fetchedAt }
-    // Expires with the row it was checked against: never more than cacheTtlMs stale.
-    verified.set(key, entry, fetchedAt)
-    return entry.principal
+    // Cached from before the row was read: never more than cacheTtlMs stale.
+    return { row, principal: principalOf(row) }
   }
 
   function principalOf(row: ApiKeyRow): Principal {
@@ -176,7 +180,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     /** The key's principal, or undefined; checks at most cacheTtlMs-old state. Synchronous on a hit. */
     verify(key: string): Principal | undefined | Promise<Principal | undefined> {
       const now = Date.now()
-      const hit = verified.get(key, now)
+      const hit = verified.get(key)
       if (hit !== undefined && (hit.row.expires_at === null || hit.row.expires_at.getTime() > now)) {
         uses.set(hit.row.public_id, now)
         return hit.principal

@@ -2,7 +2,7 @@
 // remembered for at most cacheTtlMs; and the CSRF token that belongs to a cookie session.
 import type { Principal, Scope } from '../../../platform/auth/principal.ts'
 import { digestOf } from '../../../platform/auth/secrets.ts'
-import { createCredentialCache, type InvalidationBus } from '../../../platform/cache/credential-cache.ts'
+import type { CacheRegistry } from '../../../platform/cache/cache.ts'
 import type { Role } from '../tables.ts'
 import type { TokenState, UsersRepo } from '../users/repo.ts'
 import type { AccessTokens } from './access-tokens.ts'
@@ -15,11 +15,13 @@ export interface AccessTokenVerifierOptions {
   csrfKey: Buffer
   /** How stale a token's revocation state may be (every instance sees a logout within this time). */
   cacheTtlMs: number
-  /** Where the caches' invalidations travel (logout, password change). */
-  invalidations: InvalidationBus
+  /** Where its caches are made; their invalidations (logout, password change) reach every process. */
+  caches: CacheRegistry
 }
 
 const MAX_CACHED_TOKENS = 10_000
+/** The cached answer for a token whose user or session does not exist (a cache holds objects only). */
+const NO_STATE = Object.freeze({ none: true })
 
 interface TokenStateEntry {
   state: TokenState
@@ -32,42 +34,42 @@ export function createAccessTokenVerifier(
   options: AccessTokenVerifierOptions,
 ) {
   const { tokens, roleScopes } = options
-  const cache = { ttlMs: options.cacheTtlMs, maxEntries: MAX_CACHED_TOKENS, bus: options.invalidations }
-  /** Each token's revocation state and principal by jti (null: no such user or session). */
-  const tokenStates = createCredentialCache<TokenStateEntry | null>({ name: 'access-token-states', ...cache })
+  const cache = { ttlMs: options.cacheTtlMs, maxEntries: MAX_CACHED_TOKENS }
+  /** Each token's revocation state and principal by jti (NO_STATE: no such user or session). */
+  const tokenStates = options.caches.create<TokenStateEntry | typeof NO_STATE>({
+    name: 'access-token-states',
+    ...cache,
+  })
   /** Whole tokens that passed every check, until their state is cacheTtlMs old. */
-  const verifiedTokens = createCredentialCache<Principal>({ name: 'access-tokens', ...cache })
+  const verifiedTokens = options.caches.create<Principal>({ name: 'access-tokens', ...cache })
 
   async function verifyUncached(token: string): Promise<Principal | undefined> {
     const claims = await tokens.verify(token)
     if (claims === undefined) return undefined
-    let entry = tokenStates.get(claims.jti)
-    if (entry === undefined) {
+    // Read through the cache: a logout while the state is read is not cached over (Cache.fetch).
+    const entry = await tokenStates.fetch(claims.jti, async () => {
       const fetchedAt = Date.now()
       const state = await users.tokenState(claims.sub, claims.sid, claims.jti)
+      if (state === undefined) return NO_STATE
       // Roles can shrink after issue: a token never carries more than the user's current role allows.
-      const allowed = state === undefined ? [] : roleScopes[state.role]
+      const allowed = roleScopes[state.role]
       const scopes = new Set(claims.scopes.filter((scope) => allowed.includes(scope)))
-      entry =
-        state === undefined
-          ? null
-          : {
-              state,
-              fetchedAt,
-              principal: Object.freeze({
-                id: claims.sub,
-                kind: 'user',
-                isAdmin: scopes.has('admin'),
-                scopes,
-                credentialId: claims.jti,
-                sessionId: claims.sid,
-                expiresAt: claims.exp * 1000,
-                mfa: claims.amr.includes('otp'),
-              }),
-            }
-      tokenStates.set(claims.jti, entry)
-    }
-    if (entry === null) return undefined
+      return {
+        state,
+        fetchedAt,
+        principal: Object.freeze({
+          id: claims.sub,
+          kind: 'user',
+          isAdmin: scopes.has('admin'),
+          scopes,
+          credentialId: claims.jti,
+          sessionId: claims.sid,
+          expiresAt: claims.exp * 1000,
+          mfa: claims.amr.includes('otp'),
+        }),
+      } satisfies TokenStateEntry
+    })
+    if (entry === undefined || 'none' in entry) return undefined
     const { state } = entry
     if (state.denied || !state.sessionActive || state.tokenVersion !== claims.ver) return undefined
     verifiedTokens.set(token, entry.principal, entry.fetchedAt)
