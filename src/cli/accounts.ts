@@ -6,10 +6,14 @@ import { createMemoryAttemptStore } from '../platform/auth/attempts.ts'
 import { createAuditLog } from '../platform/auth/audit.ts'
 import type { Scope } from '../platform/auth/principal.ts'
 import { AppError } from '../platform/errors/app-error.ts'
-import { createAccounts } from '../modules/accounts/accounts.ts'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createAccounts, CREDENTIAL_CACHE_TTL_MS } from '../modules/accounts/accounts.ts'
+import { publishInvalidation } from '../platform/cache/redis-invalidation-bus.ts'
+import { createDegradationTracker } from '../platform/health/degraded.ts'
+import { createRedisClient } from '../platform/redis/client.ts'
 import { createAuditStore } from '../modules/accounts/audit.ts'
 import { isScope, SCOPE_POLICY } from '../scopes.ts'
-import type { ApiKeyView } from '../modules/accounts/api-keys/service.ts'
+import { API_KEYS_CACHE, type ApiKeyView } from '../modules/accounts/api-keys/service.ts'
 import { DataDirLockedError } from '../platform/db/data-dir-lock.ts'
 import { describeDatabaseFailure } from '../platform/db/connection-failure.ts'
 import { openDatabase } from '../platform/db/prepare.ts'
@@ -140,12 +144,46 @@ export async function listKeys(config: Readonly<Config>, out: Out): Promise<numb
   })
 }
 
+/** Lines for stderr: stdout carries only the command's output. */
+const warn = (line: string) => process.stderr.write(`${line}\n`)
+
+/**
+ * With REDIS_URL, tells every running server through Redis to forget the keys it verified, so the revoked
+ * one is refused at once; without Redis, or when it does not answer, they refuse it within the credential
+ * cache's TTL (CREDENTIAL_CACHE_TTL_MS), and `warn` says so in one line.
+ */
+async function announceRevocation(config: Readonly<Config>, warn: Out): Promise<void> {
+  const { url } = config.redis
+  if (url === undefined) return
+  const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined }
+  const degradation = createDegradationTracker({ log: quiet })
+  const client = createRedisClient(
+    { ...config.redis, url },
+    { log: quiet, degradation, connectionName: 'bulwark:cli' },
+  )
+  try {
+    const deadline = performance.now() + config.redis.connectTimeoutMs
+    while (!client.isReady()) {
+      if (performance.now() > deadline) throw new Error('Redis did not answer')
+      await sleep(20)
+    }
+    await publishInvalidation(client, { cache: API_KEYS_CACHE })
+  } catch (error) {
+    warn(
+      `warning: could not tell running servers through Redis (${error instanceof Error ? error.message : String(error)}); they refuse the key within ${String(CREDENTIAL_CACHE_TTL_MS)} ms`,
+    )
+  } finally {
+    await client.close()
+  }
+}
+
 /** `keys revoke ID|PREFIX`. */
 export async function revokeKey(config: Readonly<Config>, idOrPrefix: string, out: Out): Promise<number> {
   return withAccounts(config, async ({ apiKeys }) => {
     try {
       const key = await apiKeys.revoke('cli', idOrPrefix)
       out(`revoked ${key.prefix} (${key.name}) at ${key.revoked_at ?? ''}`)
+      await announceRevocation(config, warn)
       return 0
     } catch (error) {
       return failed(out, error)

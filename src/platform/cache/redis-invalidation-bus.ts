@@ -10,6 +10,7 @@ import {
   EVERY_CACHE,
   invalidationOf,
   MAX_INVALIDATION_CHARS,
+  type Invalidation,
   type InvalidationBus,
 } from './bus.ts'
 
@@ -124,9 +125,7 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
         degrade('publish: Redis is not connected')
         return
       }
-      const message: Message = { origin, cache: invalidation.cache }
-      if (invalidation.key !== undefined) message.key = invalidation.key
-      client.redis.publish(channel, JSON.stringify(message)).catch((error: unknown) => {
+      publishInvalidation(client, invalidation, origin).catch((error: unknown) => {
         degrade(`publish failed: ${String(error)}`)
       })
     },
@@ -138,6 +137,21 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
       subscriber.disconnect()
     },
   }
+}
+
+/**
+ * Sends one invalidation to every process subscribed on this Redis and prefix: what the bus does, and what
+ * a command (`bulwark keys revoke`) that runs no bus does to reach the running servers. Rejects when Redis
+ * is not connected or does not answer within the command timeout.
+ */
+export async function publishInvalidation(
+  client: RedisClient,
+  invalidation: Invalidation,
+  origin = 'cli',
+): Promise<void> {
+  const message: Message = { origin, cache: invalidation.cache }
+  if (invalidation.key !== undefined) message.key = invalidation.key
+  await client.redis.publish(client.key('invalidations'), JSON.stringify(message))
 }
 
 function parseMessage(text: string): Message | undefined {

@@ -54,6 +54,8 @@ export interface ApiKeysServiceOptions {
 }
 
 const MAX_CACHED_KEYS = 10_000
+/** The verified keys' cache: `bulwark keys revoke` invalidates it on the running servers by this name. */
+export const API_KEYS_CACHE = 'api-keys'
 /** What an unknown id's secret is compared with: the length of a real digest, matching no secret. */
 const DUMMY_DIGEST = 'A'.repeat(43)
 
@@ -65,7 +67,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
    * id without the database round trip an unknown id costs, and the difference would tell which ids exist.
    */
   const verified = options.caches.create<{ row: ApiKeyRow; principal: Principal }>({
-    name: 'api-keys',
+    name: API_KEYS_CACHE,
     ttlMs: options.cacheTtlMs,
     maxEntries: MAX_CACHED_KEYS,
   })
