@@ -93,7 +93,10 @@ function connectionOptions(config: DatabaseConfig, url: string, backend: Databas
     // The acquire timeout: waiting for a free or a new connection never outlasts it.
     connectionTimeoutMillis: config.connectTimeoutMs,
     application_name: 'bulwark',
+    // TCP keep-alive probes after 10 s of silence, not the kernel's 2 h: a PostgreSQL host that vanished
+    // (no RST) is noticed on connections that wait on it, which statement_timeout cannot end.
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     ssl:
       config.ssl === 'verify-full'
         ? {
