@@ -276,7 +276,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
     brotliOptions: { params: { [zlib.BROTLI_PARAM_QUALITY]: 4 } },
   })
   // Authentication: deny-by-default for every route; the accounts module supplies the verifiers.
-  const audit = createAuditLog(createAuditStore(deps.database.db), deps.logger)
+  const audit = createAuditLog(createAuditStore(deps.database.db), deps.logger, metrics)
   const { lockout } = config.auth
   const sharedAttempts =
     deps.redis === undefined

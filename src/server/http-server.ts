@@ -14,6 +14,7 @@ import { StartupRefusal } from '../platform/db/prepare.ts'
 import { isDatabaseOutage } from '../platform/db/errors.ts'
 import { createDegradationTracker } from '../platform/health/degraded.ts'
 import { createBreakerRegistry } from '../platform/resilience/breakers.ts'
+import { registerServerMetrics } from '../platform/metrics/server-metrics.ts'
 import { openConfiguredRedis } from '../platform/redis/client.ts'
 import { MIGRATIONS } from '../db/migrations.ts'
 import { offerFirstAdminKey } from '../modules/accounts/first-key.ts'
@@ -99,6 +100,7 @@ export async function startServer(config: Readonly<Config>, options: ServerOptio
   // Only a served process under NODE_ENV=test: the process-model tests break a real worker with them.
   if (config.env === 'test') await app.register(faultRoutes)
   const connections = trackConnections(app.server)
+  registerServerMetrics(app.metrics, { connections, poolStats: () => database.poolStats() })
   logDroppedConnections(app.server, config.server.maxConnections, logger)
   // Counted by the metrics step already: read from it once a heartbeat, not with a hook of its own.
   const requestsServed = async () => {

@@ -84,6 +84,28 @@ describe('the built server over real sockets', () => {
     )
   })
 
+  it('exports requests in flight, open connections, the database pool and event-loop utilisation', async (t) => {
+    const server = await startServer(t)
+    const key = await server.adminKey()
+    const adminLine = await server.waitForLog((line) => line.message === 'admin listening')
+    const metricsUrl = `http://127.0.0.1:${String(adminLine.port)}/metrics`
+    await fetch(`${server.baseUrl}/api/v1/plans`, { headers: bearer(key) }).then((response) =>
+      response.text(),
+    )
+
+    const text = await (await fetch(metricsUrl, { signal: AbortSignal.timeout(5000) })).text()
+
+    const value = (series: string) => Number(new RegExp(`^${series} (\\S+)$`, 'm').exec(text)?.[1])
+    assert.equal(value('http_requests_in_flight'), 0)
+    assert.ok(value('http_connections_open') >= 0)
+    assert.ok(value('db_pool_connections{state="max"}') >= 1, text)
+    assert.ok(value('db_pool_connections{state="total"}') >= 1)
+    assert.equal(value('db_pool_waiting_requests'), 0)
+    const utilisation = value('nodejs_eventloop_utilization')
+    assert.ok(utilisation >= 0 && utilisation <= 1, String(utilisation))
+    assert.match(text, /^http_response_size_bytes_count\{method="GET",route="\/api\/v1\/plans"\} 1$/m)
+  })
+
   it('serves the Math API with security headers, request id and keep-alive', async (t) => {
     const server = await startServer(t)
     const key = await server.adminKey()

@@ -1,6 +1,7 @@
 // Security events: one stored record and one structured log line each, never with a secret in either. The
 // app names its events (a string union per log) and gives the store they are written to.
 import type { FastifyBaseLogger } from 'fastify'
+import { Counter, type Registry } from 'prom-client'
 
 /** The events the gate itself records; every other name comes from the app's modules. */
 export type GateAuditEvent = 'auth.lockout' | 'auth.permission_denied'
@@ -64,9 +65,20 @@ export function recordAudit<E extends string>(
  * Writes each event to the store and the log. A failed insert does not fail the request that caused it
  * (the log line is still written, at error level, so the event is not lost).
  */
-export function createAuditLog(store: AuditStore, logger: FastifyBaseLogger): AuditLog {
+export function createAuditLog(store: AuditStore, logger: FastifyBaseLogger, metrics?: Registry): AuditLog {
+  // Event names are the code's own (a union per module), outcomes two: the series count is bounded.
+  const events =
+    metrics === undefined
+      ? undefined
+      : new Counter<'event' | 'outcome'>({
+          name: 'audit_events_total',
+          help: 'Security events by name and outcome: logins and their failures, lock-outs (auth.lockout), denials, key and account changes.',
+          labelNames: ['event', 'outcome'],
+          registers: [metrics],
+        })
   return {
     async record(event) {
+      events?.inc({ event: event.event, outcome: event.outcome })
       const line = {
         audit: {
           event: event.event,

@@ -105,6 +105,37 @@ describe('HTTP metrics (issue 11)', () => {
     assert.deepEqual([...methods].sort(), ['DELETE', 'OTHER'])
   })
 
+  it('counts error answers by error_code (authentication failures by reason, unknown routes) and response sizes by route', async (t) => {
+    const { app } = await buildItemsApp(t)
+
+    await app.inject({ url: '/no/such/route' })
+    await app.inject({ url: '/no/such/route' })
+    await app.inject({
+      url: '/api/v1/plans',
+      headers: { authorization: `Bearer bk_${'0'.repeat(16)}_${'A'.repeat(43)}` },
+    })
+    await app.inject({ url: '/metrics-test/items/a' })
+
+    const errors = (await app.metrics.getMetricsAsJSON()).find(({ name }) => name === 'http_errors_total')
+    const counted = Object.fromEntries(
+      (errors?.values ?? []).map(({ labels, value }) => [
+        `${String(labels.error_code)} ${String(labels.status_code)}`,
+        value,
+      ]),
+    )
+    assert.deepEqual(counted, { 'CREDENTIALS_INVALID 401': 1, 'NOT_FOUND 404': 2 })
+    const sizes = (await app.metrics.getMetricsAsJSON()).find(
+      ({ name }) => name === 'http_response_size_bytes',
+    )
+    const itemCount = sizes?.values.find(
+      (value) =>
+        'metricName' in value &&
+        value.metricName === 'http_response_size_bytes_count' &&
+        value.labels.route === ITEM_ROUTE,
+    )
+    assert.equal(itemCount?.value, 1)
+  })
+
   it('records into the registry the caller gives, next to its process metrics', async (t) => {
     const metrics = createMetricsRegistry({ processMetrics: false })
     const { app } = await buildTestApp(t, {}, undefined, undefined, metrics)
@@ -114,14 +145,17 @@ describe('HTTP metrics (issue 11)', () => {
     assert.equal(app.metrics, metrics)
     const names = (await metrics.getMetricsAsJSON()).map(({ name }) => name)
     assert.deepEqual(names.sort(), [
+      'audit_events_total',
       'cache_entries',
       'cache_evictions_total',
       'cache_lookups_total',
       'circuit_breaker_state',
       'circuit_breaker_transitions_total',
       'dependency_degraded',
+      'http_errors_total',
       'http_request_duration_seconds',
       'http_requests_total',
+      'http_response_size_bytes',
       'overload_active',
       'overload_admit_ratio',
       'overload_shed_requests_total',
