@@ -1,7 +1,7 @@
 // /math/evaluate results through the cache service: an expression with the same variables always gives
 // the same result, so a result is kept for CACHE_MATH_TTL_MS and shared through Redis when configured.
 // Errors (invalid, refused, too large) are never cached. Bounded by entries and by an estimate of bytes.
-import type { Cache, CacheRegistry } from '../../platform/cache/cache.ts'
+import { parseShared, type Cache, type CacheRegistry } from '../../platform/cache/cache.ts'
 import type { CacheConfig } from '../../platform/config/config.ts'
 import type { EvaluationResult, MatrixValue } from './types.ts'
 
@@ -44,12 +44,7 @@ function countElements(matrix: MatrixValue): number {
 
 /** A result as another instance stored it; anything else is a miss. */
 function resultOf(text: string): EvaluationResult | undefined {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return undefined
-  }
+  const value = parseShared(text)
   const result = value as { type?: unknown; result?: unknown } | null
   if (typeof result?.type !== 'string' || !RESULT_TYPES.has(result.type) || result.result === undefined)
     return undefined

@@ -1,7 +1,7 @@
 // Plan reads by id through the cache service: a read is served from the cache for at most
 // CACHE_PLANS_TTL_MS, and every change through this store (update, delete) invalidates the plan on every
 // worker and instance once it is committed. Visibility is still checked on every read (the service does).
-import type { Cache, CacheRegistry } from '../../platform/cache/cache.ts'
+import { parseShared, type Cache, type CacheRegistry } from '../../platform/cache/cache.ts'
 import type { CacheConfig } from '../../platform/config/config.ts'
 import type { Plan } from './schemas.ts'
 import type { PlansStore } from './service.ts'
@@ -44,12 +44,7 @@ function freeze(plan: Plan | undefined): Plan | undefined {
 
 /** A plan as another instance stored it in Redis; anything else (another version's shape) is a miss. */
 function planOf(text: string): Plan | undefined {
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    return undefined
-  }
+  const value = parseShared(text)
   const plan = value as Partial<Plan> | null
   const valid =
     typeof plan?.id === 'string' &&

@@ -224,6 +224,15 @@ export function createCacheRegistry(options: CacheRegistryOptions = {}): CacheRe
   }
 }
 
+/** A value another instance stored as JSON, or undefined when the text is not JSON (then a miss). */
+export function parseShared(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return undefined
+  }
+}
+
 /** An L2 failure is the L2's to report (redis-l2.ts marks it degraded); here it is a miss. */
 const ignore = () => undefined
 
