@@ -1,7 +1,13 @@
 // The supervisor's own metrics, in the primary's registry: workers wanted and ready, starts, exits by
 // reason (crashes, heartbeat kills and recycling among them) and reloads by outcome.
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { Supervisor, SupervisorEvents } from './supervisor.ts'
+import type { ExitReason, Supervisor, SupervisorEvents } from './supervisor.ts'
+
+/**
+ * Exit reasons exported at 0 from the start: a counter series that appears at 1 loses its first increment
+ * to Prometheus's increase(), so the crash-loop alert (deploy/prometheus/alerts.yml) would miss one crash.
+ */
+const FAILURE_REASONS = ['crashed', 'start_failed', 'heartbeat'] as const satisfies readonly ExitReason[]
 
 /** The events the supervisor reports, counted in `registry`; `supervisor()` is read at each scrape. */
 export function createSupervisorMetrics(
@@ -35,6 +41,7 @@ export function createSupervisorMetrics(
     labelNames: ['reason'],
     registers: [registry],
   })
+  for (const reason of FAILURE_REASONS) exits.inc({ reason }, 0)
   const reloads = new Counter({
     name: 'bulwark_reloads_total',
     help: 'SIGHUP reloads, by outcome: finished, refused (the configuration failed its check) or failed.',
