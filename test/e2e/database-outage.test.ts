@@ -13,6 +13,9 @@ describe('PostgreSQL outage under the running server', () => {
       DB_SSL: 'disable',
       DB_CONNECT_TIMEOUT_MS: '1000',
       MIGRATE_ON_START: 'true',
+      // Every read below must need the database: a cached plan is answered without it for up to the TTL
+      // (docs/OPERATIONS.md, Caching), which test/e2e/caching.test.ts covers.
+      CACHE_PLANS_TTL_MS: '0',
     })
     const key = await server.adminKey()
     const created = await send(server, key, '/api/v1/plans', { title: 'x', start_date: '2026-12-01' })

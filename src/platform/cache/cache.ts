@@ -41,15 +41,24 @@ export interface Cache<V> {
   set(key: string, value: V, readAt?: number): void
   /**
    * The cached value, else the L2 one, else `load()`'s, which is stored when defined. Concurrent calls for
-   * one key share one load. A load that overlaps an invalidation of this cache is returned but not stored,
-   * so a value read before a write is never cached after it.
+   * one key share one load unless `coalesce` is false. A load that overlaps an invalidation of this cache
+   * is returned but not stored, so a value read before a write is never cached after it.
    */
-  fetch(key: string, load: () => Promise<V | undefined>): Promise<V | undefined>
+  fetch(key: string, load: () => Promise<V | undefined>, options?: FetchOptions): Promise<V | undefined>
   /** Forgets `key` here, in L2, and in every cache of this name the bus reaches. */
   invalidate(key: string): void
   /** Forgets every L1 entry, here and in every cache of this name the bus reaches (L2 entries expire). */
   invalidateAll(): void
   readonly size: number
+}
+
+export interface FetchOptions {
+  /**
+   * false: every caller that misses runs its own load. For loads whose failures a circuit breaker counts
+   * (credential lookups): one shared load would show a database outage to the breaker once per load
+   * instead of once per request, and a single busy client would never open it.
+   */
+  coalesce?: boolean
 }
 
 export interface CacheStats {
@@ -182,13 +191,14 @@ export function createCacheRegistry(options: CacheRegistryOptions = {}): CacheRe
           return value
         },
         set: store,
-        fetch(key, load) {
+        fetch(key, load, fetchOptions) {
           const value = entries.get(key)
           if (value !== undefined) {
             counts.hits++
             counted?.hits.inc()
             return Promise.resolve(value)
           }
+          if (fetchOptions?.coalesce === false) return loadOnce(key, load)
           let pending = inFlight.get(key)
           if (pending === undefined) {
             pending = loadOnce(key, load).finally(() => inFlight.delete(key))

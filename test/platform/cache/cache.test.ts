@@ -100,6 +100,23 @@ describe('cache service', { timeout: 60_000 }, () => {
     assert.deepEqual([cache.get('none'), cache.get('fails')], [undefined, undefined])
   })
 
+  it('lets every caller run its own load when asked not to coalesce (loads a breaker counts)', async () => {
+    const cache = createCacheRegistry().create<{ n: number }>({ name: 'own', ttlMs: 60_000, maxEntries: 10 })
+    let loads = 0
+    const load = async () => {
+      loads++
+      await sleep(10)
+      throw new Error('database unreachable')
+    }
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => cache.fetch('k', load, { coalesce: false })),
+    )
+
+    assert.equal(loads, 5)
+    assert.ok(outcomes.every((outcome) => outcome.status === 'rejected'))
+  })
+
   it('does not cache a value loaded while the cache was invalidated (read before a write)', async () => {
     const cache = createCacheRegistry().create<{ n: number }>({ name: 'race', ttlMs: 60_000, maxEntries: 10 })
     const loading = cache.fetch('plan', async () => {

@@ -92,9 +92,12 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
   }, options.touchIntervalMs)
   timer.unref()
 
-  /** Concurrent checks of one key share one lookup; a revocation during it is not cached over. */
+  /**
+   * A revocation during the lookup is not cached over. Each request that misses looks the key up itself
+   * (no coalescing): the `postgres` breaker must see an outage at the rate requests arrive.
+   */
   async function verifyUncached(key: string): Promise<Principal | undefined> {
-    const entry = await verified.fetch(key, () => check(key))
+    const entry = await verified.fetch(key, () => check(key), { coalesce: false })
     if (entry === undefined) return undefined
     uses.set(entry.row.public_id, Date.now())
     return entry.principal

@@ -47,28 +47,33 @@ export function createAccessTokenVerifier(
     const claims = await tokens.verify(token)
     if (claims === undefined) return undefined
     // Read through the cache: a logout while the state is read is not cached over (Cache.fetch).
-    const entry = await tokenStates.fetch(claims.jti, async () => {
-      const fetchedAt = Date.now()
-      const state = await users.tokenState(claims.sub, claims.sid, claims.jti)
-      if (state === undefined) return NO_STATE
-      // Roles can shrink after issue: a token never carries more than the user's current role allows.
-      const allowed = roleScopes[state.role]
-      const scopes = new Set(claims.scopes.filter((scope) => allowed.includes(scope)))
-      return {
-        state,
-        fetchedAt,
-        principal: Object.freeze({
-          id: claims.sub,
-          kind: 'user',
-          isAdmin: scopes.has('admin'),
-          scopes,
-          credentialId: claims.jti,
-          sessionId: claims.sid,
-          expiresAt: claims.exp * 1000,
-          mfa: claims.amr.includes('otp'),
-        }),
-      } satisfies TokenStateEntry
-    })
+    const entry = await tokenStates.fetch(
+      claims.jti,
+      async () => {
+        const fetchedAt = Date.now()
+        const state = await users.tokenState(claims.sub, claims.sid, claims.jti)
+        if (state === undefined) return NO_STATE
+        // Roles can shrink after issue: a token never carries more than the user's current role allows.
+        const allowed = roleScopes[state.role]
+        const scopes = new Set(claims.scopes.filter((scope) => allowed.includes(scope)))
+        return {
+          state,
+          fetchedAt,
+          principal: Object.freeze({
+            id: claims.sub,
+            kind: 'user',
+            isAdmin: scopes.has('admin'),
+            scopes,
+            credentialId: claims.jti,
+            sessionId: claims.sid,
+            expiresAt: claims.exp * 1000,
+            mfa: claims.amr.includes('otp'),
+          }),
+        } satisfies TokenStateEntry
+      },
+      // Each request that misses reads the state itself: the `postgres` breaker sees an outage per request.
+      { coalesce: false },
+    )
     if (entry === undefined || 'none' in entry) return undefined
     const { state } = entry
     if (state.denied || !state.sessionActive || state.tokenVersion !== claims.ver) return undefined
