@@ -1,6 +1,7 @@
 // A worker of a primary (node:cluster): one HTTP server on the shared port, answering the primary's
 // heartbeats from its event loop, and stopping when told to. The terminal's Ctrl-C reaches the whole
 // process group; a worker leaves it to its primary, which stops the workers in order.
+import { flushCompileCache } from 'node:module'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Config } from '../platform/config/config.ts'
 import { createLogger } from '../platform/logging/logger.ts'
@@ -44,6 +45,9 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
       // A worker whose primary is gone (kill -9) is ended at once by node:cluster itself: nobody would
       // supervise it.
       void send({ type: 'ready', url: server.url })
+      // Node writes the compile cache (main.ts) when a process exits, which a worker killed with -9 never
+      // does: written now, it is there for the next worker to start.
+      flushCompileCache()
     },
     { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU'] },
   )

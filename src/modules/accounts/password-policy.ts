@@ -1,6 +1,10 @@
 // Password rules after NIST SP 800-63B: length (no composition rules), and no commonly used or
 // context-specific passwords. The common list is zxcvbn-ts's (about 49,000 leaked passwords).
-import { dictionary } from '@zxcvbn-ts/language-common'
+import { createRequire } from 'node:module'
+
+// Loaded by the first password checked, not at start: unpacking the list costs ~20 ms of CPU that a
+// worker's start (a replacement after a crash) need not pay.
+const require = createRequire(import.meta.url)
 
 export interface PasswordPolicy {
   minLength: number
@@ -10,7 +14,9 @@ export interface PasswordPolicy {
 let common: ReadonlySet<string> | undefined
 
 function commonPasswords(): ReadonlySet<string> {
-  common ??= new Set(dictionary['passwords-common'])
+  if (common !== undefined) return common
+  const { dictionary } = require('@zxcvbn-ts/language-common') as typeof import('@zxcvbn-ts/language-common')
+  common = new Set(dictionary['passwords-common'])
   return common
 }
 

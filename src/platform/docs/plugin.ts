@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import type { OpenAPIV3, OpenAPIV3_1 } from 'openapi-types'
-import swaggerUi from '@fastify/swagger-ui'
 import type { ErrorCatalog } from '../errors/app-error.ts'
 import { CACHE_CONTROL, cacheControlOf } from '../http/cache-control.ts'
 import { PROBLEM_CONTENT_TYPE } from '../errors/problem.ts'
@@ -219,7 +218,9 @@ async function docs(app: FastifyInstance, options: DocsOptions) {
   app.get('/openapi.json', { config: { public: options.public }, schema: { hide: true } }, async () =>
     app.swagger(),
   )
-  // The UI's routes are registered by @fastify/swagger-ui: marked public (or not) from this scope.
+  // The UI's routes are registered by @fastify/swagger-ui: marked public (or not) from this scope. Imported
+  // only when the docs are enabled (it brings @fastify/static with it).
+  const { default: swaggerUi } = await import('@fastify/swagger-ui')
   await app.register(async (scope) => {
     scope.addHook('onRoute', (route) => {
       route.config = { ...route.config, public: options.public }

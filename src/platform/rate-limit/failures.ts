@@ -33,7 +33,8 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
   const { policy, store } = options
   const exempt = new Set(options.exemptUrls)
   /** Caller → until when (Date.now ms) it is refused. */
-  const blocked = new LRUCache<string, number>({ max: options.maxKeys })
+  // Made by the first caller blocked: lru-cache allocates for all `maxKeys` at once (~7 ms at start).
+  let blocked: LRUCache<string, number> | undefined
   const policyHeader = `"${policy.name}";q=${String(policy.limit)};w=${String(Math.ceil(policy.windowMs / 1000))}`
 
   function refusal(leftMs: number): AppError {
@@ -50,7 +51,7 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
 
   /** The refusal for a blocked caller, or undefined. */
   function refusalFor(caller: string): AppError | undefined {
-    if (blocked.size === 0) return undefined
+    if (blocked === undefined || blocked.size === 0) return undefined
     const until = blocked.get(caller)
     if (until === undefined) return undefined
     const leftMs = until - Date.now()
@@ -60,7 +61,9 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
   }
 
   const block = (caller: string, decision: RateDecision) => {
-    if (!decision.allowed) blocked.set(caller, Date.now() + decision.resetMs)
+    if (decision.allowed) return
+    blocked ??= new LRUCache<string, number>({ max: options.maxKeys })
+    blocked.set(caller, Date.now() + decision.resetMs)
   }
 
   /**
@@ -68,7 +71,7 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
    * authenticated or routed (a request with credentials is checked after the gate, as its caller).
    */
   const beforeGate: RequestStep = (request, reply) => {
-    if (blocked.size === 0) return false
+    if (blocked === undefined || blocked.size === 0) return false
     const { headers } = request
     if (
       headers.authorization !== undefined ||
@@ -100,7 +103,7 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
     } else block(caller, decision)
   }
 
-  return { beforeGate, count, refusalFor, blockedCount: () => blocked.size }
+  return { beforeGate, count, refusalFor, blockedCount: () => blocked?.size ?? 0 }
 }
 
 export type FailureThrottle = ReturnType<typeof createFailureThrottle>

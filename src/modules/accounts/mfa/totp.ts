@@ -1,6 +1,12 @@
 // TOTP (RFC 6238: SHA-1, 6 digits, 30-second steps) through otpauth, and one-time recovery codes.
 import { randomBytes } from 'node:crypto'
-import { Secret, TOTP } from 'otpauth'
+import { createRequire } from 'node:module'
+import type { TOTP } from 'otpauth'
+
+// Loaded by the first use of two-factor authentication, not at every worker's start.
+const require = createRequire(import.meta.url)
+let otpauth: typeof import('otpauth') | undefined
+const loadOtpauth = () => (otpauth ??= require('otpauth') as typeof import('otpauth'))
 
 const PERIOD_S = 30
 /** Codes from one step before or after are accepted (clock drift of the authenticator). */
@@ -8,6 +14,7 @@ const WINDOW = 1
 const RECOVERY_CODES = 10
 
 function totpOf(secretBase32: string, label: string, issuer: string): TOTP {
+  const { Secret, TOTP } = loadOtpauth()
   return new TOTP({
     issuer,
     label,
@@ -20,7 +27,7 @@ function totpOf(secretBase32: string, label: string, issuer: string): TOTP {
 
 /** A new 160-bit secret (RFC 4226 recommends 160) and the otpauth:// URI to show as a QR code. */
 export function newTotpSecret(label: string, issuer: string): { secret: string; uri: string } {
-  const secret = new Secret({ size: 20 }).base32
+  const secret = new (loadOtpauth().Secret)({ size: 20 }).base32
   return { secret, uri: totpOf(secret, label, issuer).toString() }
 }
 

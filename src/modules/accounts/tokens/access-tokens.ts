@@ -1,7 +1,7 @@
 // Access tokens: short-lived JWTs (RFC 9068 profile) signed with EdDSA or ES256. Verification pins the
 // algorithms, requires every claim, and resolves the key by kid only among the keyring's keys.
 import { randomUUID } from 'node:crypto'
-import { errors as joseErrors, jwtVerify, SignJWT, type JWTHeaderParameters } from 'jose'
+import type { JWTHeaderParameters } from 'jose'
 import type { Scope } from '../../../platform/auth/principal.ts'
 import { isUuid } from '../../../platform/http/ids.ts'
 import { ALGORITHMS, type Keyring } from './keyring.ts'
@@ -30,16 +30,18 @@ export interface AccessClaims {
 const TOKEN_TYPE = 'at+jwt'
 const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf', 'jti', 'scope', 'sid', 'ver']
 
+/** jose, loaded by the first token signed or verified rather than at every worker's start. */
+const loadJose = () => import('jose')
+
 export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions) {
   const { issuer, audience, ttlS, clockSkewS } = options
   const known: ReadonlySet<string> = new Set(options.scopes)
   const isScope = (value: string): value is Scope => known.has(value)
 
-  function resolveKey(header: JWTHeaderParameters) {
+  function keyOf(header: JWTHeaderParameters) {
     const entry = header.kid === undefined ? undefined : keyring.verify.get(header.kid)
     // An unknown kid, or a known kid with another algorithm than its key's, never verifies.
-    if (entry === undefined || entry.alg !== header.alg) throw new joseErrors.JWKSNoMatchingKey()
-    return entry.key
+    return entry === undefined || entry.alg !== header.alg ? undefined : entry.key
   }
 
   return {
@@ -49,6 +51,7 @@ export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions
       const jti = randomUUID()
       const now = Math.floor(Date.now() / 1000)
       const exp = now + ttlS
+      const { SignJWT } = await loadJose()
       const token = await new SignJWT({
         scope: claims.scopes.join(' '),
         sid: claims.sid,
@@ -69,6 +72,12 @@ export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions
 
     /** The claims of a valid token; undefined for any token that fails any check. */
     async verify(token: string): Promise<AccessClaims | undefined> {
+      const { errors, jwtVerify } = await loadJose()
+      const resolveKey = (header: JWTHeaderParameters) => {
+        const key = keyOf(header)
+        if (key === undefined) throw new errors.JWKSNoMatchingKey()
+        return key
+      }
       try {
         const { payload } = await jwtVerify(token, resolveKey, {
           issuer,

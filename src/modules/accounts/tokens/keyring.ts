@@ -1,9 +1,9 @@
 // The keys that sign and verify access tokens. Production reads them from files (AUTH_JWT_SIGNING_KEY_FILE
 // and AUTH_JWT_PREVIOUS_KEYS_FILE); elsewhere an Ed25519 key is derived from SECRET_KEY, so it survives
 // restarts as long as the secret does. Key ids are RFC 7638 thumbprints: stable, nothing to configure.
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { calculateJwkThumbprint, type JWK } from 'jose'
+import type { JWK } from 'jose'
 import { deriveKey } from '../../../platform/auth/secrets.ts'
 import { pemBlocksOf } from '../../../platform/config/published-keys.ts'
 
@@ -42,10 +42,23 @@ export function algorithmOf(key: KeyObject): SigningAlgorithm {
   throw new Error(`unsupported signing key type ${String(key.asymmetricKeyType)}: use Ed25519 or P-256`)
 }
 
-async function verifyKeyOf(publicKey: KeyObject): Promise<VerifyKey> {
+/**
+ * The RFC 7638 SHA-256 thumbprint of an Ed25519 (OKP) or P-256 (EC) public key: its required members in
+ * lexicographic order (§3.2), as JSON without whitespace, hashed, base64url. Computed here rather than by
+ * jose, which a worker then loads only with its first token instead of at every start.
+ */
+export function jwkThumbprintOf(jwk: JWK): string {
+  const members =
+    jwk.kty === 'EC'
+      ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }
+      : { crv: jwk.crv, kty: jwk.kty, x: jwk.x }
+  return createHash('sha256').update(JSON.stringify(members)).digest('base64url')
+}
+
+function verifyKeyOf(publicKey: KeyObject): VerifyKey {
   const alg = algorithmOf(publicKey)
   const exported = publicKey.export({ format: 'jwk' }) as JWK & { kty: string }
-  const kid = await calculateJwkThumbprint(exported, 'sha256')
+  const kid = jwkThumbprintOf(exported)
   return { kid, alg, key: publicKey, jwk: { ...exported, kid, alg, use: 'sig' } }
 }
 
@@ -58,13 +71,13 @@ export async function loadKeyring(source: KeyringSource): Promise<Keyring> {
           type: 'pkcs8',
         })
       : createPrivateKey(readFileSync(source.signingKeyFile, 'utf8'))
-  const current = await verifyKeyOf(createPublicKey(privateKey))
+  const current = verifyKeyOf(createPublicKey(privateKey))
   const verify = new Map<string, VerifyKey>([[current.kid, current]])
   if (source.previousKeysFile !== undefined) {
     const blocks = pemBlocksOf(readFileSync(source.previousKeysFile, 'utf8')).map((block) => block.pem)
     if (blocks.length === 0) throw new Error('AUTH_JWT_PREVIOUS_KEYS_FILE holds no PEM key')
     for (const pem of blocks) {
-      const previous = await verifyKeyOf(createPublicKey(pem))
+      const previous = verifyKeyOf(createPublicKey(pem))
       verify.set(previous.kid, previous)
     }
   }
