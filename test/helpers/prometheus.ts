@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { freePort } from './postgres-cluster.ts'
+import { stopAfterTest } from './server-process.ts'
 
 const INSTALL = 'install it with `apt-get install prometheus` (Debian ships promtool in the same package)'
 
@@ -89,13 +90,7 @@ export async function startPrometheus(
   })
   const exited = once(child, 'exit').catch(() => undefined)
   await spawned
-  t.after(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(killer)
-  })
+  stopAfterTest(t, child, exited)
   const url = `http://127.0.0.1:${port}`
   await untilReady(
     url,

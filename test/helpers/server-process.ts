@@ -68,6 +68,24 @@ export interface ServerProcess {
 const BANNER_KEY = /^ {4}(bk_[0-9a-f]{16}_[A-Za-z0-9_-]{43})$/m
 
 /** An Authorization header carrying an API key. */
+/**
+ * Stops `child` when the test ends: SIGTERM (a graceful stop lets it write its coverage), then SIGKILL if it
+ * has not exited after 5 s. `exited` settles when it exits.
+ */
+export function stopAfterTest(
+  t: Pick<TestContext, 'after'>,
+  child: ChildProcess,
+  exited: Promise<unknown>,
+): void {
+  t.after(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return
+    child.kill('SIGTERM')
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
+    await exited
+    clearTimeout(killer)
+  })
+}
+
 export function bearer(key: string): { authorization: string } {
   return { authorization: `Bearer ${key}` }
 }
@@ -85,14 +103,7 @@ export async function startServer(t: TestContext, env: Record<string, string> = 
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const exited = once(child, 'exit').then(([code]) => code as number | null)
-  t.after(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return
-    // A graceful stop lets the child write its coverage; SIGKILL only if it does not exit in time.
-    child.kill('SIGTERM')
-    const killer = setTimeout(() => child.kill('SIGKILL'), 5000)
-    await exited
-    clearTimeout(killer)
-  })
+  stopAfterTest(t, child, exited)
   const logs: Record<string, unknown>[] = []
   const waiters = new Set<() => void>()
   let stderr = ''
