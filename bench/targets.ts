@@ -164,7 +164,8 @@ export function createTargets(
       cores: [0],
     },
     {
-      // The same single process with its rate limits (and their fallback) on Redis: a round trip a request.
+      // The same single process with its rate limits (and their fallback) on Redis: one script call per
+      // event-loop turn, and the run's one busy key decides mostly from slots reserved there (RATE-LIMITS.md).
       id: 'bulwark-redis',
       label: 'Bulwark W=1 Redis',
       args: [...MEMORY_FLAGS, 'dist/main.js', 'serve'],

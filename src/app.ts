@@ -226,7 +226,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
       ? localRateStore
       : createSharedStore({
           // While the `redis` breaker is open, every decision is local at once, without waiting on Redis.
-          shared: createRedisSlidingLog(deps.redis, redisBreaker),
+          shared: createRedisSlidingLog(deps.redis, redisBreaker, { maxKeys: config.rateLimit.maxKeys }),
           local: localRateStore,
           instances: config.db.expectedInstances,
           onFallback: (active, error) => {

@@ -39,29 +39,32 @@ export interface SharedStoreOptions {
   onFallback: (active: boolean, error?: unknown) => void
 }
 
-/** Decides on the shared store; while it fails, on the local one with this instance's share of the limit. */
+/**
+ * Decides on the shared store; while it fails, on the local one with this instance's share of the limit.
+ * A decision the shared store makes at once (a slot it reserved earlier) is passed on without a promise.
+ */
 export function createSharedStore(options: SharedStoreOptions): RateStore {
   let fallingBack = false
+  const answered = (decision: RateDecision) => {
+    if (fallingBack) {
+      fallingBack = false
+      options.onFallback(false)
+    }
+    return decision
+  }
   const local = (key: string, policy: RatePolicy) =>
     options.local.take(key, { ...policy, limit: Math.max(1, Math.floor(policy.limit / options.instances)) })
   return {
-    take(key, policy): Promise<RateDecision> {
-      return Promise.resolve(options.shared.take(key, policy)).then(
-        (decision) => {
-          if (fallingBack) {
-            fallingBack = false
-            options.onFallback(false)
-          }
-          return decision
-        },
-        (error: unknown) => {
-          if (!fallingBack) {
-            fallingBack = true
-            options.onFallback(true, error)
-          }
-          return local(key, policy)
-        },
-      )
+    take(key, policy) {
+      const decision = options.shared.take(key, policy)
+      if (!(decision instanceof Promise)) return answered(decision)
+      return decision.then(answered, (error: unknown) => {
+        if (!fallingBack) {
+          fallingBack = true
+          options.onFallback(true, error)
+        }
+        return local(key, policy)
+      })
     },
   }
 }

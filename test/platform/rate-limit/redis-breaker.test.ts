@@ -38,7 +38,7 @@ function openStore(t: TestContext, url: string) {
   const breaker = registry.create('redis', { isFailure: isRedisOutage })
   const fallbacks: boolean[] = []
   const store = createSharedStore({
-    shared: createRedisSlidingLog(client, breaker),
+    shared: createRedisSlidingLog(client, breaker, { maxKeys: 1000 }),
     local: createSlidingLogStore(1000),
     instances: 1,
     onFallback: (active) => fallbacks.push(active),
