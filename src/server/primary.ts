@@ -103,7 +103,10 @@ export async function runPrimary(
       ...(embedded === undefined ? {} : { maxWorkers: embedded.maxWorkers }),
       fatalExitCodes: new Set([CONFIG_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE, DATA_DIR_LOCKED_EXIT_CODE]),
       // A worker forked before a PUT /log-level but ready after it learns the level here.
-      greeting: () => ({ type: 'log-level', id: 0, level: logger.level as RuntimeLogLevel }),
+      greeting: () =>
+        workerEnv.LOG_LEVEL === undefined
+          ? undefined
+          : { type: 'log-level', id: 0, level: workerEnv.LOG_LEVEL as RuntimeLogLevel },
       giveUp(message, exitCode) {
         // The workers are stopped first.
         void supervisor

@@ -49,16 +49,25 @@ export function openRotatingFile(config: LogFileConfig, now: () => number = Date
     })
   }
 
+  function write(chunk: string): boolean {
+    const bytes = Buffer.byteLength(chunk)
+    const tooBig = config.maxBytes !== undefined && size > 0 && size + bytes > config.maxBytes
+    // Several lines at once (a worker's batch) that would pass the limit: one at a time, so that the cut
+    // falls between the right two lines. Only on this path, which ends in a rotation.
+    const end = chunk.indexOf('\n')
+    if (tooBig && end !== -1 && end < chunk.length - 1) {
+      write(chunk.slice(0, end + 1))
+      return write(chunk.slice(end + 1))
+    }
+    const newDay = config.daily && now() >= nextDayAt
+    if (newDay) nextDayAt = nextMidnightUtc(now())
+    if (tooBig || newDay) rotate()
+    size += bytes
+    return stream.write(chunk)
+  }
+
   return {
-    write(chunk) {
-      const bytes = Buffer.byteLength(chunk)
-      const tooBig = config.maxBytes !== undefined && size > 0 && size + bytes > config.maxBytes
-      const newDay = config.daily && now() >= nextDayAt
-      if (newDay) nextDayAt = nextMidnightUtc(now())
-      if (tooBig || newDay) rotate()
-      size += bytes
-      return stream.write(chunk)
-    },
+    write,
     reopen() {
       switchFile(() => undefined)
     },

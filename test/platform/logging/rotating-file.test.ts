@@ -42,6 +42,22 @@ describe('the rotating log file', () => {
     })
   })
 
+  it('cuts a batch of lines that would pass maxBytes between the right two lines', async (t) => {
+    const config = fileConfig(t, { maxBytes: 40, keep: 5 })
+    const file = openRotatingFile(config)
+
+    file.write(line(0) + line(1))
+    file.write(line(2) + line(3) + line(4) + line(5) + line(6))
+    file.flushSync()
+    await sleep(50)
+
+    assert.deepEqual(filesOf(config), {
+      'app.log': line(6),
+      'app.log.1': line(3) + line(4) + line(5),
+      'app.log.2': line(0) + line(1) + line(2),
+    })
+  })
+
   it('rotates at the first line after midnight UTC', async (t) => {
     const config = fileConfig(t, { daily: true })
     let now = Date.parse('2026-03-01T23:59:59Z')
