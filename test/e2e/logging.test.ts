@@ -154,6 +154,26 @@ describe('log lines of a fleet', () => {
   })
 })
 
+describe('the log level of a single process', () => {
+  it('is read and changed on its management listener and applies to the next line', async (t) => {
+    const server = await startServer(t, { WORKERS: '1' })
+    const admin = await adminUrlOf(server)
+
+    const raised = await putLevel(admin, 'debug')
+    const read = await getLevel(admin)
+    const lowered = await putLevel(admin, 'warn')
+    await fetch(`${server.baseUrl}/health/live`, { headers: { 'x-request-id': 'at-warn' } })
+    await sleep(200)
+
+    assert.deepEqual([raised, read, lowered], [{ level: 'debug' }, { level: 'debug' }, { level: 'warn' }])
+    assert.equal(
+      server.logs.some((line) => line.request_id === 'at-warn'),
+      false,
+      'an info access line is not written at warn',
+    )
+  })
+})
+
 describe('LOG_FILE', () => {
   it('with two workers, is written by the primary alone, rotated by size, and loses no line', async (t) => {
     const dir = tempDir(t)
