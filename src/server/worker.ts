@@ -47,7 +47,9 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
       // supervise it.
       void send({ type: 'ready', url: server.url })
     },
-    { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU'] },
+    // SIGUSR2 reopens the log file, which only the primary has open: a worker that got it too (a signal to
+    // the whole group) must not die of it, as it would without a handler.
+    { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGUSR2'] },
   )
 }
 

@@ -219,19 +219,30 @@ describe('LOG_FILE', () => {
     }
   })
 
-  it('opens the file again on SIGUSR2 after logrotate moved it', async (t) => {
+  it("is opened again by the primary on SIGUSR2 after logrotate moved it, with the workers' lines", async (t) => {
     const dir = tempDir(t)
     const path = join(dir, 'bulwark.log')
-    const server = await startServer(t, { LOG_FILE: path, LOG_FILE_ROTATE: 'none' })
+    const server = await startServer(t, { ...FLEET_ENV, LOG_FILE: path, LOG_FILE_ROTATE: 'none' })
     await sendRequests(server.baseUrl, 'before', 5)
     await sleep(200)
 
+    const admin = await adminUrlOf(server)
+    const status = (await (await fetch(`${admin}/status`)).json()) as { workers: { pid: number }[] }
+    const workerPids = status.workers.map((worker) => worker.pid)
+
     renameSync(path, `${path}.moved`)
     server.child.kill('SIGUSR2')
+    // As a signal to the whole process group would: the workers ignore it.
+    for (const pid of workerPids) process.kill(pid, 'SIGUSR2')
     await sleep(200)
     await sendRequests(server.baseUrl, 'after', 5)
+    const after = (await (await fetch(`${admin}/status`)).json()) as { workers: { pid: number }[] }
     await stop(server)
 
+    assert.deepEqual(
+      after.workers.map((worker) => worker.pid),
+      workerPids,
+    )
     const moved = readFileSync(`${path}.moved`, 'utf8')
     const reopened = readFileSync(path, 'utf8')
     assert.ok(existsSync(path))
