@@ -1,6 +1,7 @@
-// The management listener (ADMIN_HOST:ADMIN_PORT): metrics, health and status for operators, on plain
-// node:http so that a primary without a Fastify instance answers it while every worker is busy. It knows
-// nothing of workers or Prometheus registries: an AdminSource (the primary's, or one process's) answers.
+// The management listener (ADMIN_HOST:ADMIN_PORT): metrics, health, status and the log level for
+// operators, on plain node:http so that a primary without a Fastify instance answers it while every worker
+// is busy. It knows nothing of workers or Prometheus registries: an AdminSource (the primary's, or one
+// process's) answers.
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
