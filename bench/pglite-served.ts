@@ -38,6 +38,7 @@ function databaseConfig(dataDir: string): DatabaseConfig {
     poolMin: 0,
     idleTimeoutMs: 10_000,
     connectTimeoutMs: 10_000,
+    slowQueryMs: 0,
     statementTimeoutMs: 10_000,
     maxLifetimeS: 0,
     ssl: 'disable',

@@ -257,11 +257,7 @@ export async function buildApp(config: Readonly<Config>, deps: AppDeps) {
         // Last: authentication (the gate's hook, next) and the handler run inside the deadline.
         createDeadlineStep(server.handlerTimeoutMs),
       ],
-      onResponse: [
-        createAccessLineStep(config.log.slowRequestMs),
-        createHttpMetricsStep(metrics),
-        failures.count,
-      ],
+      onResponse: [createAccessLineStep(config.log), createHttpMetricsStep(metrics), failures.count],
     },
   })
   // Before compression, so that it tags the body the handler produced.

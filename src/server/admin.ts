@@ -1,10 +1,11 @@
-// The management listener (ADMIN_HOST:ADMIN_PORT): metrics, health and status for operators, on plain
-// node:http so that a primary without a Fastify instance answers it while every worker is busy. It knows
-// nothing of workers or Prometheus registries: an AdminSource (the primary's, or one process's) answers.
+// The management listener (ADMIN_HOST:ADMIN_PORT): metrics, health, status and the log level for
+// operators, on plain node:http so that a primary without a Fastify instance answers it while every worker
+// is busy. It knows nothing of workers or Prometheus registries: an AdminSource (the primary's, or one
+// process's) answers.
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { FastifyBaseLogger } from 'fastify'
-import type { AppError } from '../platform/errors/app-error.ts'
+import { AppError } from '../platform/errors/app-error.ts'
 import { platformErrors } from '../platform/errors/catalog.ts'
 import { problemBodyOf, PROBLEM_CONTENT_TYPE } from '../platform/errors/problem.ts'
 import { createClientErrorHandler } from '../platform/http/client-errors.ts'
@@ -15,6 +16,12 @@ import { PORT_UNAVAILABLE_EXIT_CODE } from '../platform/lifecycle/exit-codes.ts'
 import { createTokenCheck, type TokenCheck } from './admin-token.ts'
 import { listenRefusal } from './listen-refusal.ts'
 import { FatalError } from './process.ts'
+import {
+  isRuntimeLogLevel,
+  RUNTIME_LOG_LEVELS,
+  type LogLevelReport,
+  type RuntimeLogLevel,
+} from './log-level.ts'
 import { createSystemStatus, type About } from './system-status.ts'
 
 /** What the listener reports; the primary answers for its workers, a single process for itself. */
@@ -29,6 +36,10 @@ export interface AdminSource {
   health(): Promise<{ ok: boolean } & Record<string, unknown>>
   /** The workers part of /status (pid, state, uptime, requests, rss, event-loop lag each). */
   workers(): unknown
+  /** The log level in force: this process's and, for a primary, each worker's. */
+  logLevel(): Promise<LogLevelReport>
+  /** Logs at `level` from now on, in this process and every worker (current and later ones). */
+  setLogLevel(level: RuntimeLogLevel): Promise<LogLevelReport>
 }
 
 export interface AdminListenerOptions {
@@ -107,7 +118,24 @@ const ROUTES: Readonly<Record<string, Route>> = {
     return json(report.ok ? 200 : 503, report)
   },
   '/status': async ({ readStatus }) => json(200, await readStatus()),
+  '/log-level': async ({ source, timeouts }) =>
+    json(200, await withinMs('log level', timeouts.health, () => source.logLevel())),
 }
+
+/** Routes that also change something, with PUT and a small JSON body; always behind ADMIN_TOKEN when set. */
+const PUT_ROUTES: Readonly<Record<string, (context: RouteContext, body: unknown) => Promise<Answer>>> = {
+  '/log-level': async ({ source, timeouts }, body) => {
+    const level = (body as { level?: unknown } | null)?.level
+    if (!isRuntimeLogLevel(level))
+      throw platformErrors.BAD_REQUEST({
+        detail: `Send {"level": one of ${RUNTIME_LOG_LEVELS.join(', ')}}.`,
+      })
+    return json(200, await withinMs('log level', timeouts.health, () => source.setLogLevel(level)))
+  },
+}
+
+/** A PUT body larger than this is refused (413): the listener reads a level, never documents. */
+const MAX_BODY_BYTES = 1024
 
 /**
  * Starts the management listener; resolves once it listens (and logs `admin listening` with host and
@@ -204,14 +232,17 @@ async function answer(
   const path = pathOf(request.url)
   const route = ROUTES[path]
   const problem = (error: AppError) => send(response, requestId, problemAnswer(error, requestId, path))
+  const putRoute = PUT_ROUTES[path]
   if (route === undefined)
     return problem(platformErrors.NOT_FOUND({ detail: `No admin endpoint at ${path}.` }))
-  if (request.method !== 'GET' && request.method !== 'HEAD') {
+  const isPut = request.method === 'PUT' && putRoute !== undefined
+  if (request.method !== 'GET' && request.method !== 'HEAD' && !isPut) {
+    const allow = putRoute === undefined ? ALLOW : `${ALLOW}, PUT`
     // A body sent with another method is not read: the connection closes after the answer.
     return problem(
       platformErrors.METHOD_NOT_ALLOWED({
-        detail: `${path} answers GET and HEAD.`,
-        headers: { allow: ALLOW, connection: 'close' },
+        detail: `${path} answers ${allow}.`,
+        headers: { allow, connection: 'close' },
       }),
     )
   }
@@ -220,8 +251,13 @@ async function answer(
     if (refused !== undefined) return problem(refused)
   }
   try {
-    send(response, requestId, await route(context))
+    const answered = isPut ? await putRoute(context, await readJsonBody(request)) : await route(context)
+    send(response, requestId, answered)
   } catch (error) {
+    if (error instanceof AppError && error.status < 500) {
+      log.info({ path, request_id: requestId, error_code: error.code }, 'admin request refused')
+      return problem(error)
+    }
     const unavailable = platformErrors.SERVICE_UNAVAILABLE({
       detail: error instanceof SourceTimeout ? error.message : `${path} could not be answered; retry later.`,
       cause: error,
@@ -229,6 +265,27 @@ async function answer(
     const body = problemAnswer(unavailable, requestId, path)
     log.warn({ error, path, error_id: body.errorId, request_id: requestId }, 'admin endpoint unavailable')
     send(response, requestId, body)
+  }
+}
+
+/** The body of a PUT as JSON; at most MAX_BODY_BYTES (413), valid JSON (400). */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > MAX_BODY_BYTES)
+      throw platformErrors.PAYLOAD_TOO_LARGE({
+        detail: `The body is limited to ${MAX_BODY_BYTES} bytes.`,
+        // The rest of the body is not read: the connection cannot be reused.
+        headers: { connection: 'close' },
+      })
+    chunks.push(chunk)
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+  } catch (error) {
+    throw platformErrors.MALFORMED_JSON({ detail: 'The body is not valid JSON.', cause: error })
   }
 }
 

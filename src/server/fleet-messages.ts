@@ -1,5 +1,6 @@
 // The messages a primary and its workers exchange over the cluster IPC channel, and the environment a
 // primary gives a worker it forks. Both sides import these, so a message has one shape.
+import type { LogLevel } from '../platform/config/config.ts'
 
 /** The primary to a worker. */
 export type ToWorker =
@@ -11,6 +12,8 @@ export type ToWorker =
   | { type: 'scrape'; id: number }
   /** Send the readiness report, tagged with `id`. */
   | { type: 'health'; id: number }
+  /** Log at `level` from now on (PUT /log-level), when given; answer with the level in force, tagged with `id`. */
+  | { type: 'log-level'; id: number; level?: LogLevel }
 
 /** A worker to the primary. */
 export type FromWorker =
@@ -19,6 +22,7 @@ export type FromWorker =
   | { type: 'heartbeat'; seq: number; requests: number; rssBytes: number; eventLoopLagMs: number }
   | { type: 'metrics'; id: number; snapshot: unknown }
   | { type: 'health'; id: number; ready: boolean; report: unknown }
+  | { type: 'log-level'; id: number; level: string }
   /** Sent once the shutdown has finished, just before the exit: the final metrics. */
   | { type: 'stopped'; snapshot: unknown }
 
@@ -32,8 +36,8 @@ export const WORKER_ENV = {
   servedDatabase: 'BULWARK_SERVED_DATABASE_URL',
 } as const
 
-const TO_WORKER_TYPES = new Set<string>(['ping', 'stop', 'scrape', 'health'])
-const FROM_WORKER_TYPES = new Set<string>(['ready', 'heartbeat', 'metrics', 'health', 'stopped'])
+const TO_WORKER_TYPES = new Set<string>(['ping', 'stop', 'scrape', 'health', 'log-level'])
+const FROM_WORKER_TYPES = new Set<string>(['ready', 'heartbeat', 'metrics', 'health', 'stopped', 'log-level'])
 
 function typeOf(message: unknown): string | undefined {
   if (typeof message !== 'object' || message === null) return undefined

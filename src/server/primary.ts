@@ -20,7 +20,9 @@ import { startAdmin } from './admin-server.ts'
 import { openEmbeddedForWorkers } from './embedded-database.ts'
 import { API_LISTENER, listenRefusal } from './listen-refusal.ts'
 import { FatalError, runProcess } from './process.ts'
+import type { RuntimeLogLevel } from './log-level.ts'
 import { createSupervisor, type Supervisor } from './supervisor.ts'
+import { collectWorkerOutput } from './worker-output.ts'
 import { createSupervisorMetrics } from './supervisor-metrics.ts'
 
 /** How long a scrape or a health question waits for the workers' answers. */
@@ -62,6 +64,12 @@ export async function runPrimary(
     process.on('SIGTTIN', () => started.fleet?.scale(1))
     process.on('SIGTTOU', () => started.fleet?.scale(-1))
     const workerEnv: Record<string, string> = {}
+    // With LOG_FILE this process writes the file for every worker: their stdout comes here (worker-output.ts).
+    if (config.log.file !== undefined) {
+      const output = collectWorkerOutput(cluster, processLogger.writeLines)
+      // Registered first, so closed last: after the workers have exited, their last lines are in.
+      resources.add('worker output', () => output.drained())
+    }
     // Every worker must sign and verify with one key: a generated development secret is handed down.
     if (config.security.secretKeyGenerated) workerEnv.SECRET_KEY = config.security.secretKey
     // The port is tried before anything else, so a busy one is one line (as with one process), not a
@@ -94,6 +102,11 @@ export async function runPrimary(
       events: supervisorEvents,
       ...(embedded === undefined ? {} : { maxWorkers: embedded.maxWorkers }),
       fatalExitCodes: new Set([CONFIG_EXIT_CODE, PORT_UNAVAILABLE_EXIT_CODE, DATA_DIR_LOCKED_EXIT_CODE]),
+      // A worker forked before a PUT /log-level but ready after it learns the level here.
+      greeting: () =>
+        workerEnv.LOG_LEVEL === undefined
+          ? undefined
+          : { type: 'log-level', id: 0, level: workerEnv.LOG_LEVEL as RuntimeLogLevel },
       giveUp(message, exitCode) {
         // The workers are stopped first.
         void supervisor
@@ -155,6 +168,15 @@ export async function runPrimary(
         }
       },
       workers: () => supervisor.view(),
+      logLevel: () => askLogLevels(supervisor, logger.level),
+      async setLogLevel(level) {
+        const previous = logger.level
+        logger.level = level
+        // Workers forked from now on (replacements, reloads, SIGTTIN) start at this level.
+        workerEnv.LOG_LEVEL = level
+        logger.warn({ log_level: level, previous_log_level: previous }, 'log level changed')
+        return askLogLevels(supervisor, level, level)
+      },
     }
     const admin = await startAdmin(config, { log: logger, version: options.version, source })
     resources.add('management listener', () => admin.close())
@@ -192,6 +214,19 @@ async function claimPort(host: string, port: number): Promise<number> {
   const claimed = (probe.address() as AddressInfo).port
   await new Promise((resolve) => probe.close(resolve))
   return claimed
+}
+
+/** Each ready worker's level, after setting it to `set` when given. */
+async function askLogLevels(supervisor: Supervisor, level: string, set?: RuntimeLogLevel) {
+  const { answers } = await supervisor.ask(
+    { type: 'log-level', id: nextQuestion(), ...(set === undefined ? {} : { level: set }) },
+    'log-level',
+    HEALTH_TIMEOUT_MS,
+  )
+  const workers = supervisor
+    .view()
+    .map((view) => ({ slot: view.slot, level: answers.get(view.id)?.level ?? null }))
+  return { level, workers }
 }
 
 let question = 0

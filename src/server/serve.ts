@@ -28,6 +28,8 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     config.workers.count > 1 ? { worker: 'primary' } : {},
   )
   const { logger } = processLogger
+  // logrotate moved the file (deploy/logrotate/bulwark): open LOG_FILE again. Only this process has it open.
+  if (config.log.file !== undefined) process.on('SIGUSR2', () => processLogger.reopenFile())
   for (const warning of options.warnings) logger.warn({ setting: warning.split(':', 1)[0] }, warning)
   for (const notice of options.notices ?? []) logger.info(notice)
   if (config.workers.count > 1) {
@@ -44,7 +46,7 @@ export async function serve(config: Readonly<Config>, options: ServeOptions): Pr
     const admin = await startAdmin(config, {
       log: logger,
       version: options.version,
-      source: singleProcessSource(server),
+      source: singleProcessSource(server, logger),
     })
     server.resources.add('management listener', () => admin.close())
   })

@@ -1,9 +1,10 @@
 // What the management listener reports with WORKERS=1: this one process is the only worker, its app's
 // registry is the whole of /metrics, and its readiness is the server's.
+import type { Logger } from 'pino'
 import type { AdminSource } from './admin.ts'
 import type { RunningServer } from './http-server.ts'
 
-export function singleProcessSource(server: RunningServer): AdminSource {
+export function singleProcessSource(server: RunningServer, logger: Logger): AdminSource {
   const started = performance.now()
   const self = async () => ({
     slot: 1,
@@ -26,5 +27,12 @@ export function singleProcessSource(server: RunningServer): AdminSource {
       return { ok: ready, status, workers: [{ ...(await self()), ready, health }] }
     },
     workers: async () => [await self()],
+    logLevel: async () => ({ level: logger.level }),
+    async setLogLevel(level) {
+      const previous = logger.level
+      logger.level = level
+      logger.warn({ log_level: level, previous_log_level: previous }, 'log level changed')
+      return { level: logger.level }
+    },
   }
 }

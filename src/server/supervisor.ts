@@ -78,6 +78,11 @@ export interface SupervisorOptions {
    * worker exiting with one ends the server, unless it was a replacement, whose failure only fails its surge.
    */
   fatalExitCodes: ReadonlySet<number>
+  /**
+   * A message each worker gets once it is ready: what changed while it started (a log level set at run time
+   * after its fork, which its environment does not have).
+   */
+  greeting?: () => ToWorker | undefined
 }
 
 interface Member {
@@ -114,8 +119,8 @@ export interface Supervisor {
   /** Stops every worker (each drains with `drainDelayMs`) and resolves once all have exited. */
   stop(drainDelayMs: number): Promise<void>
   /** Sends a message to every live worker and collects one answer of `type` with the same id from each. */
-  ask<Type extends 'metrics' | 'health'>(
-    question: Extract<ToWorker, { type: 'scrape' | 'health' }>,
+  ask<Type extends 'metrics' | 'health' | 'log-level'>(
+    question: Extract<ToWorker, { type: 'scrape' | 'health' | 'log-level' }>,
     answer: Type,
     timeoutMs: number,
   ): Promise<{ answers: Map<number, Extract<FromWorker, { type: Type }>>; missed: number[] }>
@@ -252,6 +257,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const startMs = Math.round(performance.now() - member.startedAt)
         events.ready(member.slot, startMs)
         log.info({ slot: member.slot, pid: member.worker.process.pid, start_ms: startMs }, 'worker ready')
+        const greeting = options.greeting?.()
+        if (greeting !== undefined) send(member, greeting)
         member.whenReady.resolve(true)
         if (live().filter((each) => each.state === 'ready').length >= target) allReady.resolve(undefined)
         return
@@ -267,6 +274,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         return
       case 'metrics':
       case 'health':
+      case 'log-level':
         for (const listener of answerListeners) listener(member.worker.id, message)
         return
     }

@@ -3,6 +3,7 @@
 // process group; a worker leaves it to its primary, which stops the workers in order.
 import { flushCompileCache } from 'node:module'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import type { Logger } from 'pino'
 import type { Config } from '../platform/config/config.ts'
 import { createLogger } from '../platform/logging/logger.ts'
 import { isToWorker, WORKER_ENV, type FromWorker } from './fleet-messages.ts'
@@ -16,7 +17,8 @@ export interface WorkerOptions {
 /** Runs this process as a worker: serves, then lives until the primary (or a SIGTERM) stops it. */
 export async function runWorker(config: Readonly<Config>, options: WorkerOptions): Promise<void> {
   const slot = process.env[WORKER_ENV.slot] ?? String(process.pid)
-  const processLogger = createLogger(config.log, undefined, { worker: slot })
+  // With LOG_FILE, this stdout is a pipe to the primary, which writes the file for every worker.
+  const processLogger = createLogger(config.log, undefined, { worker: slot }, false)
   const { logger } = processLogger
   /** Resolves once the message is written to the channel (or at once when the primary is gone). */
   const send = (message: FromWorker) =>
@@ -36,7 +38,7 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
         servedDatabaseUrl: process.env[WORKER_ENV.servedDatabase],
         announce: false,
       })
-      serveThePrimary(server, send, (request) => controls.requestShutdown(request))
+      serveThePrimary(server, logger, send, (request) => controls.requestShutdown(request))
       // Closed first, once every request has finished: the primary keeps the last counts when it exits.
       // Awaited until written, so process.exit cannot cut the message short.
       server.resources.add('final metrics', async () =>
@@ -49,13 +51,19 @@ export async function runWorker(config: Readonly<Config>, options: WorkerOptions
       // does: written now, it is there for the next worker to start.
       flushCompileCache()
     },
-    { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU'] },
+    // SIGUSR2 reopens the log file, which only the primary has open: a worker that got it too (a signal to
+    // the whole group) must not die of it, as it would without a handler.
+    { stop: ['SIGTERM'], ignore: ['SIGINT', 'SIGHUP', 'SIGTTIN', 'SIGTTOU', 'SIGUSR2'] },
   )
 }
 
-/** Answers the primary's heartbeats and its scrape and health requests, and drains when told to stop. */
+/**
+ * Answers the primary's heartbeats, its scrape, health and log-level requests (a level it sends applies at
+ * once), and drains when told to stop.
+ */
 function serveThePrimary(
   server: RunningServer,
+  logger: Logger,
   send: (message: FromWorker) => Promise<void>,
   stop: (request: ShutdownRequest) => void,
 ): void {
@@ -91,6 +99,10 @@ function serveThePrimary(
           (snapshot) => send({ type: 'metrics', id: message.id, snapshot }),
           () => undefined,
         )
+        return
+      case 'log-level':
+        if (message.level !== undefined) logger.level = message.level
+        void send({ type: 'log-level', id: message.id, level: logger.level })
         return
       case 'stop':
         stop({ reason: message.reason, drainDelayMs: message.drainDelayMs })

@@ -23,6 +23,8 @@ function fleetSource(overrides: Partial<AdminSource> = {}): AdminSource {
       checks: { database: { status: 'ok' } },
     }),
     workers: () => [{ id: 1, pid: 101, state: 'ready' }],
+    logLevel: async () => ({ level: 'info' }),
+    setLogLevel: async (level) => ({ level }),
     ...overrides,
   }
 }
@@ -183,6 +185,42 @@ describe('the admin listener without a token', () => {
     assert.equal(reply.headers.allow, 'GET, HEAD')
   })
 
+  it('answers GET /log-level with the source level', async () => {
+    const reply = await request(url, '/log-level')
+
+    assert.equal(reply.statusCode, 200)
+    assert.deepEqual(JSON.parse(reply.body), { level: 'info' })
+  })
+
+  it('answers PUT /log-level with the level the source applied', async () => {
+    const reply = await request(url, '/log-level', { method: 'PUT', body: '{"level":"debug"}' })
+
+    assert.equal(reply.statusCode, 200)
+    assert.deepEqual(JSON.parse(reply.body), { level: 'debug' })
+  })
+
+  for (const body of ['{"level":"verbose"}', '{"level":"silent"}', '{}', 'debug']) {
+    it(`answers PUT /log-level 400 with the standard error body for ${body}`, async () => {
+      const reply = await request(url, '/log-level', { method: 'PUT', body })
+
+      const problem = assertProblem(reply, 400, body === 'debug' ? 'MALFORMED_JSON' : 'BAD_REQUEST')
+      assert.equal(problem.instance, '/log-level')
+    })
+  }
+
+  it('answers PUT /log-level 413 for a body over 1 KiB', async () => {
+    const reply = await request(url, '/log-level', { method: 'PUT', body: 'x'.repeat(4096) })
+
+    assertProblem(reply, 413, 'PAYLOAD_TOO_LARGE')
+  })
+
+  it('answers 405 with Allow: GET, HEAD, PUT for POST /log-level', async () => {
+    const reply = await request(url, '/log-level', { method: 'POST', body: 'x' })
+
+    assertProblem(reply, 405, 'METHOD_NOT_ALLOWED')
+    assert.equal(reply.headers.allow, 'GET, HEAD, PUT')
+  })
+
   it('ignores the query string and one trailing slash', async () => {
     const reply = await request(url, '/health/live/?verbose=1')
 
@@ -208,7 +246,7 @@ describe('the admin listener with a token', () => {
   })
   after(() => close())
 
-  for (const path of ['/metrics', '/health', '/status']) {
+  for (const path of ['/metrics', '/health', '/status', '/log-level']) {
     it(`answers ${path} 401 AUTHENTICATION_REQUIRED with WWW-Authenticate: Bearer without a token`, async () => {
       const reply = await request(url, path)
 
@@ -243,6 +281,19 @@ describe('the admin listener with a token', () => {
 
     assert.equal(live.statusCode, 200)
     assert.equal(ready.statusCode, 200)
+  })
+
+  it('answers PUT /log-level 401 without the token and applies it with the token', async () => {
+    const refused = await request(url, '/log-level', { method: 'PUT', body: '{"level":"debug"}' })
+    const accepted = await request(url, '/log-level', {
+      method: 'PUT',
+      body: '{"level":"debug"}',
+      headers: bearer(TOKEN).headers,
+    })
+
+    assertProblem(refused, 401, 'AUTHENTICATION_REQUIRED')
+    assert.equal(accepted.statusCode, 200)
+    assert.deepEqual(JSON.parse(accepted.body), { level: 'debug' })
   })
 
   it('answers an unknown path 404 whether or not the token is sent', async () => {

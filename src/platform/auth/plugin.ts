@@ -10,6 +10,7 @@ import {
   type GateOptions,
   type RouteAuth,
 } from './gate.ts'
+import { bindPrincipal } from '../logging/request-fields.ts'
 import { ANONYMOUS, type Principal } from './principal.ts'
 
 declare module 'fastify' {
@@ -65,6 +66,7 @@ async function auth(app: FastifyInstance, options: AuthOptions) {
     }
     const admit = (principal: Principal): Promise<void> | undefined => {
       request.principal = principal
+      bindPrincipal(request.log, principal)
       const refused = refusalOf(principal, config.auth, adminMfaRequired)
       if (refused === undefined) return undefined
       const event = permissionDeniedEvent(

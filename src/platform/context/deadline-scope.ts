@@ -7,6 +7,12 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 export class DeadlineScope {
   #expired = false
   #listeners: Set<() => void> | undefined
+  /** The request this scope is the deadline of, for the lines written below it (a slow query's). */
+  readonly requestId: string | undefined
+
+  constructor(requestId?: string) {
+    this.requestId = requestId
+  }
 
   get expired(): boolean {
     return this.#expired

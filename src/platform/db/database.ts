@@ -1,7 +1,7 @@
 // Kysely over pg.Pool (DATABASE_URL set) or over embedded PGlite (unset): same SQL, same migrations. A
 // fleet's workers reach the primary's PGlite through pg too, on the socket pglite-server.ts serves.
 import { mkdirSync, readFileSync } from 'node:fs'
-import { Kysely, PostgresDialect, sql, type PostgresPool } from 'kysely'
+import { Kysely, PostgresDialect, sql, type KyselyConfig, type PostgresPool } from 'kysely'
 import pg from 'pg'
 import type { DatabaseConfig } from '../config/config.ts'
 import type { Breaker } from '../resilience/breakers.ts'
@@ -9,6 +9,7 @@ import { createCancellablePool } from './cancellable-pool.ts'
 import { lockDataDir, type DataDirLock } from './data-dir-lock.ts'
 import { createGuardedPool } from './guarded-pool.ts'
 import { PglitePool } from './pglite-pool.ts'
+import { createSlowQueryLog } from './slow-queries.ts'
 
 /** 'pglite-served': the primary's embedded database, reached from a worker over its private socket. */
 export type DatabaseBackend = 'postgres' | 'pglite' | 'pglite-served'
@@ -60,7 +61,7 @@ const DATE_OID = 1082
  */
 export function createDatabase(config: DatabaseConfig, log: DatabaseLogger, breaker?: Breaker): Database {
   return config.url === undefined
-    ? createPgliteDatabase(config, breaker)
+    ? createPgliteDatabase(config, log, breaker)
     : createPgDatabase(config, config.url, log, 'postgres', breaker)
 }
 
@@ -145,7 +146,7 @@ function createPgDatabase(
     cancelTimeoutMs: config.connectTimeoutMs,
     onConnectionError: logConnectionError,
   })
-  const { db, probeDb } = createKyselys(cancellable, breaker)
+  const { db, probeDb } = createKyselys(cancellable, breaker, createSlowQueryLog(config.slowQueryMs, log))
   return {
     db,
     probeDb,
@@ -195,21 +196,34 @@ function createTypeParsers(): pg.CustomTypesConfig {
   return types
 }
 
-/** `db` over the pool behind the breaker (when given), `probeDb` over the pool itself. */
+/**
+ * `db` over the pool behind the breaker (when given), `probeDb` over the pool itself; `slowQueryLog` times
+ * `db`'s statements (the probes' `select 1` are not worth a warning).
+ */
 function createKyselys(
   pool: PostgresPool,
   breaker: Breaker | undefined,
+  slowQueryLog: KyselyConfig['log'],
 ): { db: AnyDatabase; probeDb: AnyDatabase } {
   const probeDb = new Kysely<object>({ dialect: new PostgresDialect({ pool }) })
-  if (breaker === undefined) return { db: probeDb, probeDb }
+  const logged = slowQueryLog === undefined ? {} : { log: slowQueryLog }
+  if (breaker === undefined)
+    return { db: new Kysely<object>({ dialect: new PostgresDialect({ pool }), ...logged }), probeDb }
   // Destroying `db` ends the pool; `probeDb` holds nothing else.
   return {
-    db: new Kysely<object>({ dialect: new PostgresDialect({ pool: createGuardedPool(pool, breaker) }) }),
+    db: new Kysely<object>({
+      dialect: new PostgresDialect({ pool: createGuardedPool(pool, breaker) }),
+      ...logged,
+    }),
     probeDb,
   }
 }
 
-function createPgliteDatabase(config: DatabaseConfig, breaker: Breaker | undefined): Database {
+function createPgliteDatabase(
+  config: DatabaseConfig,
+  log: DatabaseLogger,
+  breaker: Breaker | undefined,
+): Database {
   const inMemory = config.dataDir.startsWith('memory://')
   if (!inMemory) mkdirSync(config.dataDir, { recursive: true })
   const lock = inMemory ? undefined : lockDataDir(config.dataDir)
@@ -220,7 +234,11 @@ function createPgliteDatabase(config: DatabaseConfig, breaker: Breaker | undefin
     lock?.release()
     throw error
   }
-  const { db, probeDb } = createKyselys(pool as unknown as PostgresPool, breaker)
+  const { db, probeDb } = createKyselys(
+    pool as unknown as PostgresPool,
+    breaker,
+    createSlowQueryLog(config.slowQueryMs, log),
+  )
   return {
     db,
     probeDb,

@@ -39,7 +39,7 @@ function onDeadline(reply: FastifyReply, timeoutMs: number): void {
 
 /** Starts the request's deadline; the pipeline then runs on inside its scope (`resumeDeadlineScope`). */
 export function armDeadline(request: FastifyRequest, reply: FastifyReply, timeoutMs: number): void {
-  request.deadlineScope = new DeadlineScope()
+  request.deadlineScope = new DeadlineScope(request.id)
   request.deadline = setTimeout(onDeadline, timeoutMs, reply, timeoutMs)
 }
 

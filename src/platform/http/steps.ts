@@ -4,7 +4,7 @@ import type { FastifyContextConfig, FastifyReply, FastifyRequest } from 'fastify
 import { platformErrors } from '../errors/catalog.ts'
 import { sendProblem } from '../errors/plugin.ts'
 import type { Lifecycle } from '../lifecycle/state.ts'
-import { markRequestStart, writeAccessLine } from '../logging/access-log.ts'
+import { markRequestStart, writeAccessLine, type AccessLogOptions } from '../logging/access-log.ts'
 import type { CorsPolicy } from '../security/cors.ts'
 import type { HeaderSet } from '../security/headers.ts'
 import { cacheControlOf } from './cache-control.ts'
@@ -115,9 +115,16 @@ export function createDeadlineStep(handlerTimeoutMs: number): RequestStep {
   }
 }
 
-/** The access line, a warning when the request took longer than `slowRequestMs` (SLOW_REQUEST_MS). */
-export function createAccessLineStep(slowRequestMs: number): ResponseStep {
+/**
+ * The access line (fast successes sampled by LOG_ACCESS_SAMPLE_RATE), a warning when the request took
+ * longer than LOG_SLOW_REQUEST_MS.
+ */
+export function createAccessLineStep(options: AccessLogOptions): ResponseStep {
+  const settings: AccessLogOptions = {
+    slowRequestMs: options.slowRequestMs,
+    accessSampleRate: options.accessSampleRate,
+  }
   return function logAccess(request, reply, config) {
-    writeAccessLine(request, reply, slowRequestMs, config.url)
+    writeAccessLine(request, reply, settings, config.url)
   }
 }

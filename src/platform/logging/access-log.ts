@@ -13,15 +13,30 @@ export function markRequestStart(request: FastifyRequest): void {
   request.socketBytesAtStart = request.raw.socket?.bytesWritten ?? 0
 }
 
-/** `route` is the matched route's pattern, undefined when none matched (written as null). */
+/** When access lines are written: LOG_SLOW_REQUEST_MS and LOG_ACCESS_SAMPLE_RATE. */
+export interface AccessLogOptions {
+  slowRequestMs: number
+  /** 0..1: the share of fast 2xx/3xx lines written; 4xx, 5xx and slow requests always are. */
+  accessSampleRate: number
+}
+
+/**
+ * `route` is the matched route's pattern, undefined when none matched (written as null). The line's
+ * user_id/api_key_id come from the request logger's bindings (request-fields.ts), its worker from the
+ * process logger's.
+ */
 export function writeAccessLine(
   request: FastifyRequest,
   reply: FastifyReply,
-  slowRequestMs: number,
+  options: AccessLogOptions,
   route: string | undefined,
 ): void {
   const durationMs = Math.round(reply.elapsedTime * 100) / 100
-  const slow = durationMs > slowRequestMs
+  const slow = durationMs > options.slowRequestMs
+  // Decided before the line is built, so a line sampled away costs a comparison or two and no allocation.
+  if (!slow && options.accessSampleRate < 1 && reply.statusCode < 400) {
+    if (Math.random() >= options.accessSampleRate) return
+  }
   const line = {
     method: request.method,
     route: route ?? null,

@@ -1,6 +1,7 @@
 // The process logger: JSON lines in production, coloured single lines in development; secrets redacted.
 import pino, { type Logger } from 'pino'
 import type { LogConfig } from '../config/config.ts'
+import { openRotatingFile, type RotatingFile } from './rotating-file.ts'
 
 /** Field names whose values are never written, at any depth we log (headers, bodies, errors). */
 const SECRET_FIELDS = [
@@ -55,16 +56,26 @@ export interface ProcessLogger {
   logger: Logger
   /** Writes out everything buffered; call before the process exits. */
   flush: () => Promise<void>
+  /**
+   * Writes whole lines other processes logged (a primary's workers) where this logger writes: stdout
+   * and/or the log file.
+   */
+  writeLines: (lines: string) => void
+  /** Opens the log file again (SIGUSR2, after logrotate moved it); nothing without a log file. */
+  reopenFile: () => void
 }
 
 /**
  * Creates the logger; `destination` defaults to stdout (tests pass a stream to read the lines), and
  * `fields` are added to every line (a worker's slot, so the workers of one server can be told apart).
+ * With LOG_FILE, the process that `writesFile` (one per machine: the primary, or the single process) also
+ * appends to it; a primary's workers write stdout only, which is a pipe to the primary (worker-output.ts).
  */
 export function createLogger(
   config: LogConfig,
   destination?: NodeJS.WritableStream,
   fields: Readonly<Record<string, unknown>> = {},
+  writesFile = true,
 ): ProcessLogger {
   const options: pino.LoggerOptions = {
     level: config.level,
@@ -82,7 +93,12 @@ export function createLogger(
   }
   if (destination !== undefined) {
     const logger = pino(options, destination)
-    return { logger, flush: async () => undefined }
+    return {
+      logger,
+      flush: async () => undefined,
+      writeLines: (lines) => destination.write(lines),
+      reopenFile,
+    }
   }
   if (config.format === 'pretty') {
     const transport = pino.transport({
@@ -99,6 +115,8 @@ export function createLogger(
     const logger = pino(options, transport)
     return {
       logger,
+      writeLines: (lines) => process.stdout.write(lines),
+      reopenFile,
       // The transport's worker thread does not keep the process alive: without the timer an early exit (a
       // refusal before anything listens) drained the event loop before 'close' and Node exited 13. It also
       // bounds the wait.
@@ -115,12 +133,35 @@ export function createLogger(
   }
   // Asynchronous stdout keeps the write off the request's critical path (lines written while a write is
   // pending are batched into the next one); flushed synchronously at exit so no line is lost.
-  const stream = pino.destination({ dest: 1, sync: false })
+  const file = writesFile && config.file !== undefined ? openRotatingFile(config.file) : undefined
+  const stdout =
+    file !== undefined && config.file?.only === true ? undefined : pino.destination({ dest: 1, sync: false })
+  const stream = teeOf(stdout, file)
   const logger = pino(options, stream)
   return {
     logger,
+    writeLines: (lines) => stream.write(lines),
+    reopenFile: () => file?.reopen(),
     flush: async () => {
-      stream.flushSync()
+      stdout?.flushSync()
+      file?.flushSync()
+    },
+  }
+}
+
+const reopenFile = () => undefined
+
+/** Where the lines go: stdout, the file, or both (a plain object: pino only calls write). */
+function teeOf(
+  stdout: pino.DestinationStream | undefined,
+  file: RotatingFile | undefined,
+): pino.DestinationStream {
+  if (file === undefined) return stdout ?? pino.destination({ dest: 1, sync: false })
+  if (stdout === undefined) return file
+  return {
+    write(chunk: string) {
+      stdout.write(chunk)
+      file.write(chunk)
     },
   }
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
-import { TEST_SIGNING_KEY_FILE, buildTestApp } from '../../helpers/build-app.ts'
+import { TEST_SIGNING_KEY_FILE, buildTestApp, testConfig } from '../../helpers/build-app.ts'
 import { assertProblem } from '../../helpers/problem.ts'
 
 describe('request ids', () => {
@@ -74,6 +74,98 @@ describe('access log', () => {
     assert.ok(line)
     assert.equal(line.level, 40)
     assert.equal(line.slow, true)
+  })
+
+  it('warns about requests slower than LOG_SLOW_REQUEST_MS, and refuses it set together with its former name', async (t) => {
+    const { app, logs } = await buildTestApp(t, { LOG_SLOW_REQUEST_MS: '1' }, (app) => {
+      app.get('/test/slow', { config: { public: true } }, async () => {
+        await sleep(20)
+        return { ok: true }
+      })
+    })
+
+    await app.inject({ url: '/test/slow' })
+
+    assert.equal(logs.find((entry) => entry.message === 'slow request')?.slow, true)
+    assert.throws(
+      () => testConfig({ LOG_SLOW_REQUEST_MS: '10', SLOW_REQUEST_MS: '10' }),
+      /SLOW_REQUEST_MS: the former name of LOG_SLOW_REQUEST_MS/,
+    )
+  })
+
+  it('with LOG_ACCESS_SAMPLE_RATE=0 drops fast successes and keeps errors and slow requests', async (t) => {
+    const { anonymous, logs } = await buildTestApp(
+      t,
+      { LOG_ACCESS_SAMPLE_RATE: '0', LOG_SLOW_REQUEST_MS: '10' },
+      (app) => {
+        app.get('/test/slow', { config: { public: true } }, async () => {
+          await sleep(30)
+          return { ok: true }
+        })
+      },
+    )
+
+    await anonymous({ url: '/health/live' })
+    await anonymous({ url: '/nope' })
+    await anonymous({ url: '/test/slow' })
+
+    const statuses = logs
+      .filter((line) => line.message === 'request completed' || line.message === 'slow request')
+      .map((line) => [line.route, line.status])
+    assert.deepEqual(statuses, [
+      [null, 404],
+      ['/test/slow', 200],
+    ])
+  })
+
+  it('with LOG_ACCESS_SAMPLE_RATE=0.5 writes about half of the fast successes', async (t) => {
+    const { anonymous, logs } = await buildTestApp(t, { LOG_ACCESS_SAMPLE_RATE: '0.5' })
+
+    for (let index = 0; index < 400; index += 1) await anonymous({ url: '/health/live' })
+
+    const written = logs.filter((line) => line.message === 'request completed').length
+    // Binomial(400, 0.5): outside 140..260 once in about 10^9 runs.
+    assert.ok(written > 140 && written < 260, `${written} of 400 written`)
+  })
+
+  it('refuses a LOG_ACCESS_SAMPLE_RATE outside 0..1', () => {
+    for (const rate of ['1.5', '-0.1', 'half', '2']) {
+      assert.throws(() => testConfig({ LOG_ACCESS_SAMPLE_RATE: rate }), /LOG_ACCESS_SAMPLE_RATE/)
+    }
+  })
+
+  it('names the principal (user_id, api_key_id) in the access line and the application lines of the request', async (t) => {
+    const { app, logs, principalId } = await buildTestApp(t, {}, (app) => {
+      app.get('/test/logs', async (request) => {
+        request.log.info('from the handler')
+        return { ok: true }
+      })
+    })
+
+    const response = await app.inject({ url: '/test/logs' })
+
+    const id = response.headers['x-request-id']
+    const lines = logs.filter((line) => line.request_id === id)
+    assert.deepEqual(
+      lines.map((line) => [line.message, line.user_id]),
+      [
+        ['from the handler', principalId],
+        ['request completed', principalId],
+      ],
+    )
+    assert.ok(lines.every((line) => typeof line.api_key_id === 'string' && line.api_key_id !== ''))
+    assert.ok(!JSON.stringify(lines).includes('bk_'), 'no key secret in the lines')
+  })
+
+  it('names no principal for an anonymous request', async (t) => {
+    const { anonymous, logs } = await buildTestApp(t)
+
+    await anonymous({ url: '/health/live' })
+
+    const line = logs.find((entry) => entry.message === 'request completed')
+    assert.ok(line)
+    assert.equal('user_id' in line, false)
+    assert.equal('api_key_id' in line, false)
   })
 
   it('names the error code of an error response', async (t) => {

@@ -11,6 +11,8 @@ export interface DatabaseConfig {
   idleTimeoutMs: number
   connectTimeoutMs: number
   statementTimeoutMs: number
+  /** Statements slower than this are logged at warn with their SQL text (never parameters); 0: off. */
+  slowQueryMs: number
   maxLifetimeS: number
   /** verify-full by default in production; disable there only when set explicitly. */
   ssl: 'disable' | 'verify-full'
@@ -84,6 +86,13 @@ export const databaseGroup = defineGroup({
       default: '5000',
       doc: 'PostgreSQL cancels any statement running longer (statement_timeout); the client also gives up after this plus a second.',
     },
+    DB_SLOW_QUERY_MS: {
+      type: 'integer',
+      min: 0,
+      max: 600_000,
+      default: '500',
+      doc: 'A statement that takes longer is logged at warn with its SQL text (placeholders, never the parameters), duration and request id; 0 turns it off.',
+    },
     DB_POOL_MAX_LIFETIME_S: {
       type: 'integer',
       min: 0,
@@ -123,6 +132,7 @@ export const databaseGroup = defineGroup({
     idleTimeoutMs: values.DB_IDLE_TIMEOUT_MS,
     connectTimeoutMs: values.DB_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: values.DB_STATEMENT_TIMEOUT_MS,
+    slowQueryMs: values.DB_SLOW_QUERY_MS,
     maxLifetimeS: values.DB_POOL_MAX_LIFETIME_S,
     ssl: values.DB_SSL,
     sslCaFile: optional(values.DB_SSL_CA_FILE),
