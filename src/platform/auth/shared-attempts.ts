@@ -4,6 +4,7 @@
 import { createMemoryAttemptStore, type AttemptStore, type LockoutPolicy } from './attempts.ts'
 import { createRedisAttemptStore } from './redis-attempts.ts'
 import type { RedisClient } from '../redis/client.ts'
+import { createFallbackSwitch } from '../health/degraded.ts'
 
 export interface SharedAttemptsOptions {
   client: RedisClient
@@ -29,18 +30,11 @@ export function fallbackThreshold(threshold: number, instances: number): number 
  * gauge says degraded from the first failed call until the next call that Redis answers.
  */
 export function createSharedAttempts(options: SharedAttemptsOptions) {
-  let fallingBack = false
-
-  function failed(error: unknown): void {
-    if (fallingBack) return
-    fallingBack = true
-    options.onFallback(true, error)
-  }
-  function answered(): void {
-    if (!fallingBack) return
-    fallingBack = false
-    options.onFallback(false)
-  }
+  const fallback = createFallbackSwitch((active: boolean, error?: unknown) => {
+    options.onFallback(active, error)
+  })
+  const failed = (error: unknown) => fallback.failed(error)
+  const answered = () => fallback.answered()
 
   return function createStore(name: string, policy: LockoutPolicy): AttemptStore {
     const shared = createRedisAttemptStore(options.client, name, policy)

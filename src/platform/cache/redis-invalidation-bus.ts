@@ -4,6 +4,7 @@
 // whatever Redis does; this bus only makes the usual case immediate. It never throws into a request.
 import { randomBytes } from 'node:crypto'
 import type { Redis } from 'ioredis'
+import { createFallbackSwitch } from '../health/degraded.ts'
 import type { RedisClient } from '../redis/client.ts'
 import {
   createLocalInvalidationBus,
@@ -62,18 +63,15 @@ export function createRedisInvalidationBus(options: RedisInvalidationBusOptions)
     lazyConnect: true,
   })
   let subscribed = false
-  let degraded = false
   let closed = false
-
-  function degrade(reason: string): void {
-    if (closed || degraded) return
-    degraded = true
-    options.onDegraded(true, reason)
+  const fallback = createFallbackSwitch<string>((active, reason) => {
+    options.onDegraded(active, reason)
+  })
+  const degrade = (reason: string) => {
+    if (!closed) fallback.failed(reason)
   }
-  function recover(): void {
-    if (closed || !degraded) return
-    degraded = false
-    options.onDegraded(false)
+  const recover = () => {
+    if (!closed) fallback.answered()
   }
 
   subscriber.on('ready', () => {

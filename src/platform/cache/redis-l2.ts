@@ -5,6 +5,7 @@
 import type { RedisClient } from '../redis/client.ts'
 import type { Breaker } from '../resilience/breakers.ts'
 import type { CacheL2 } from './cache.ts'
+import { createFallbackSwitch } from '../health/degraded.ts'
 
 export interface RedisL2Options {
   client: RedisClient
@@ -16,7 +17,7 @@ export interface RedisL2Options {
 
 export function createRedisL2(options: RedisL2Options): CacheL2 {
   const { client, breaker } = options
-  let degraded = false
+  const fallback = createFallbackSwitch<string>((active, reason) => options.onDegraded(active, reason))
 
   function run<T>(work: () => Promise<T>): Promise<T> {
     // Known at once without a call: not a failure for the breaker to count (the client reconnects).
@@ -26,10 +27,7 @@ export function createRedisL2(options: RedisL2Options): CacheL2 {
     }
     return breaker.run(work).then(
       (result) => {
-        if (degraded) {
-          degraded = false
-          options.onDegraded(false)
-        }
+        fallback.answered()
         return result
       },
       (error: unknown) => {
@@ -39,11 +37,7 @@ export function createRedisL2(options: RedisL2Options): CacheL2 {
     )
   }
 
-  function fail(reason: string): void {
-    if (degraded) return
-    degraded = true
-    options.onDegraded(true, reason.slice(0, 200))
-  }
+  const fail = (reason: string) => fallback.failed(reason.slice(0, 200))
 
   return {
     get: (key) => run(() => client.redis.get(client.key(key))),

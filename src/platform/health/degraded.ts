@@ -11,6 +11,30 @@ export const DEPENDENCY_DEGRADED_METRIC = 'dependency_degraded'
 const MAX_DEPENDENCIES = 64
 const DEPENDENCY_NAME = /^[a-z][a-z0-9_:.-]{0,47}$/
 
+/**
+ * The edge of a fallback: `onChange(true, reason)` once when the first failure comes, `onChange(false)` once
+ * when the next success does; repeats in between say nothing. For a store that falls back on failure and
+ * reports it (to the tracker, usually) without a flag of its own.
+ */
+export function createFallbackSwitch<R = unknown>(onChange: (active: boolean, reason?: R) => void) {
+  let active = false
+  return {
+    failed(reason: R): void {
+      if (active) return
+      active = true
+      onChange(true, reason)
+    },
+    answered(): void {
+      if (!active) return
+      active = false
+      onChange(false)
+    },
+    get active(): boolean {
+      return active
+    },
+  }
+}
+
 export interface DependencyState {
   degraded: boolean
   /** When it entered its current state (ISO 8601). */

@@ -3,6 +3,7 @@
 // that gets no answer in time (a primary busy or gone) decides from its own log with its share of the limit.
 import type { Worker } from 'node:cluster'
 import { createSlidingLogStore, type RateDecision, type RatePolicy, type RateStore } from './sliding-log.ts'
+import { createFallbackSwitch } from '../health/degraded.ts'
 
 interface TakeMessage {
   type: 'rate-limit:take'
@@ -73,11 +74,10 @@ export interface ClusterClientOptions {
 export function createClusterLimitClient(options: ClusterClientOptions): RateStore & { close(): void } {
   const pending = new Map<number, { resolve: (decision: RateDecision) => void; timer: NodeJS.Timeout }>()
   let nextId = 0
-  let fallingBack = false
+  const fallback = createFallbackSwitch<undefined>((active) => options.onFallback?.(active))
   const setFallback = (active: boolean) => {
-    if (active === fallingBack) return
-    fallingBack = active
-    options.onFallback?.(active)
+    if (active) fallback.failed(undefined)
+    else fallback.answered()
   }
   const listener = (message: unknown) => {
     if (!isDecision(message)) return

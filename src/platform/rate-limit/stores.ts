@@ -4,6 +4,7 @@
 import cluster from 'node:cluster'
 import { createClusterLimitClient } from './cluster-store.ts'
 import { createSlidingLogStore, type RateDecision, type RatePolicy, type RateStore } from './sliding-log.ts'
+import { createFallbackSwitch } from '../health/degraded.ts'
 
 export interface LocalStoreOptions {
   maxKeys: number
@@ -44,12 +45,11 @@ export interface SharedStoreOptions {
  * A decision the shared store makes at once (a slot it reserved earlier) is passed on without a promise.
  */
 export function createSharedStore(options: SharedStoreOptions): RateStore {
-  let fallingBack = false
+  const fallback = createFallbackSwitch((active: boolean, error?: unknown) => {
+    options.onFallback(active, error)
+  })
   const answered = (decision: RateDecision) => {
-    if (fallingBack) {
-      fallingBack = false
-      options.onFallback(false)
-    }
+    fallback.answered()
     return decision
   }
   const local = (key: string, policy: RatePolicy) =>
@@ -59,10 +59,7 @@ export function createSharedStore(options: SharedStoreOptions): RateStore {
       const decision = options.shared.take(key, policy)
       if (!(decision instanceof Promise)) return answered(decision)
       return decision.then(answered, (error: unknown) => {
-        if (!fallingBack) {
-          fallingBack = true
-          options.onFallback(true, error)
-        }
+        fallback.failed(error)
         return local(key, policy)
       })
     },
