@@ -214,7 +214,7 @@ async function listen(server: Server, options: AdminListenerOptions): Promise<nu
       fallbackHost: '127.0.0.1',
     })
     if (refusal === undefined) throw error
-    throw new FatalError(refusal, PORT_UNAVAILABLE_EXIT_CODE, { cause: error })
+    throw new FatalError(refusal, PORT_UNAVAILABLE_EXIT_CODE)
   }
   const address = server.address()
   return typeof address === 'object' && address !== null ? address.port : options.port

@@ -1,6 +1,7 @@
 // /math/evaluate results through the cache service: an expression with the same variables always gives
 // the same result, so a result is kept for CACHE_MATH_TTL_MS and shared through Redis when configured.
 // Errors (invalid, refused, too large) are never cached. Bounded by entries and by an estimate of bytes.
+import { createHash } from 'node:crypto'
 import { parseShared, type Cache, type CacheRegistry } from '../../platform/cache/cache.ts'
 import type { CacheConfig } from '../../platform/config/config.ts'
 import type { EvaluationResult, MatrixValue } from './types.ts'
@@ -23,11 +24,20 @@ export function createMathCache(caches: CacheRegistry, config: CacheConfig): Mat
   })
 }
 
-/** The key of an evaluation: the expression and its variables in name order. */
+/**
+ * The key of an evaluation: a SHA-256 of the expression and its variables in name order, so that a key is
+ * 43 characters in memory and in Redis whatever MATH_EXPRESSION_MAX_LENGTH allows.
+ */
 export function evaluationKey(expression: string, scope?: Record<string, number | boolean>): string {
-  if (scope === undefined) return expression
-  const names = Object.keys(scope).sort()
-  return `${expression}\u0000${JSON.stringify(names.map((name) => [name, scope[name]]))}`
+  // The length first: no expression can pass for another expression with variables.
+  const hash = createHash('sha256')
+    .update(`${String(expression.length)}:`)
+    .update(expression)
+  if (scope !== undefined) {
+    const names = Object.keys(scope).sort()
+    hash.update(JSON.stringify(names.map((name) => [name, scope[name]])))
+  }
+  return hash.digest('base64url')
 }
 
 function estimateBytes(result: EvaluationResult): number {

@@ -134,8 +134,14 @@ export function createCacheRegistry(options: CacheRegistryOptions = {}): CacheRe
       bus.subscribe((invalidation) => {
         if (invalidation.cache !== name && invalidation.cache !== EVERY_CACHE) return
         generation++
-        if (invalidation.key === undefined) entries.clear()
-        else entries.delete(invalidation.key)
+        // A fetch from now on starts a load of its own rather than joining one that began before the change.
+        if (invalidation.key === undefined) {
+          entries.clear()
+          inFlight.clear()
+        } else {
+          entries.delete(invalidation.key)
+          inFlight.delete(invalidation.key)
+        }
       })
 
       function store(key: string, value: V, readAt = Date.now()): void {
@@ -201,14 +207,18 @@ export function createCacheRegistry(options: CacheRegistryOptions = {}): CacheRe
           if (fetchOptions?.coalesce === false) return loadOnce(key, load)
           let pending = inFlight.get(key)
           if (pending === undefined) {
-            pending = loadOnce(key, load).finally(() => inFlight.delete(key))
+            const started: Promise<V | undefined> = loadOnce(key, load).finally(() => {
+              if (inFlight.get(key) === started) inFlight.delete(key)
+            })
+            pending = started
             inFlight.set(key, pending)
           }
           return pending
         },
         invalidate(key) {
-          bus.publish({ cache: name, key })
+          // Redis's copy first: an instance told by the bus must not find it there afterwards.
           if (shared !== undefined) options.l2?.del(l2Key(key)).catch(ignore)
+          bus.publish({ cache: name, key })
         },
         invalidateAll() {
           bus.publish({ cache: name })

@@ -103,7 +103,7 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
     } else block(caller, decision)
   }
 
-  return { beforeGate, count, refusalFor, blockedCount: () => blocked?.size ?? 0 }
+  return { beforeGate, count, refusalFor }
 }
 
 export type FailureThrottle = ReturnType<typeof createFailureThrottle>

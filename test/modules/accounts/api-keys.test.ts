@@ -162,6 +162,22 @@ for (const backend of TEST_BACKENDS) {
       assert.ok(Date.now() - started <= 1200, `stopped after ${Date.now() - started} ms`)
     })
 
+    it('refuses a key whose expiry passed while its verification is cached', async (t) => {
+      const { app, anonymous } = await setup(t)
+      const expiresAt = Date.now() + 700
+      const { key } = await app.accounts.apiKeys.create('cli', {
+        name: 'expiring',
+        scopes: ['math:read'],
+        expires_at: new Date(expiresAt).toISOString(),
+      })
+      const request = { url: '/api/v1/math/fibonacci/7', headers: { 'x-api-key': key } }
+      assert.equal((await anonymous(request)).statusCode, 200)
+
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt + 50 - Date.now())))
+
+      assertProblem(await anonymous(request), 401, 'CREDENTIALS_INVALID')
+    })
+
     it('refuses an expired key, and an expiry in the past at creation', async (t) => {
       const { app, anonymous, database, admin } = await setup(t)
       const { key, apiKey } = await app.accounts.apiKeys.create('cli', {

@@ -130,6 +130,25 @@ describe('cache service', { timeout: 60_000 }, () => {
     assert.equal(cache.get('plan'), undefined, 'but it is not cached')
   })
 
+  it('does not hand a fetch made after an invalidation the load that began before it', async () => {
+    const cache = createCacheRegistry().create<{ n: number }>({
+      name: 'after',
+      ttlMs: 60_000,
+      maxEntries: 10,
+    })
+    const before = cache.fetch('plan', async () => {
+      await sleep(30)
+      return value(1)
+    })
+    await sleep(5)
+    cache.invalidate('plan')
+    const after = cache.fetch('plan', async () => value(2))
+
+    assert.deepEqual(await after, value(2), 'read-your-writes: the new value')
+    assert.deepEqual(await before, value(1))
+    assert.deepEqual(cache.get('plan'), value(2))
+  })
+
   it('reaches every cache of the same name on the bus, and only those', () => {
     const bus = createLocalInvalidationBus()
     const seen: Invalidation[] = []

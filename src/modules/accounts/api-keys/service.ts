@@ -54,6 +54,10 @@ export interface ApiKeysServiceOptions {
 }
 
 const MAX_CACHED_KEYS = 10_000
+
+/** Whether the key's expiry has passed at `now` (ms). */
+const isExpired = (row: Pick<ApiKeyRow, 'expires_at'>, now: number) =>
+  row.expires_at !== null && row.expires_at.getTime() <= now
 /** The verified keys' cache: `bulwark keys revoke` invalidates it on the running servers by this name. */
 export const API_KEYS_CACHE = 'api-keys'
 /** What an unknown id's secret is compared with: the length of a real digest, matching no secret. */
@@ -98,7 +102,8 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
    */
   async function verifyUncached(key: string): Promise<Principal | undefined> {
     const entry = await verified.fetch(key, () => check(key), { coalesce: false })
-    if (entry === undefined) return undefined
+    // The entry may come from the cache (verify() found it expired there): an expired key never passes.
+    if (entry === undefined || isExpired(entry.row, Date.now())) return undefined
     uses.set(entry.row.public_id, Date.now())
     return entry.principal
   }
@@ -112,8 +117,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     const fetchedAt = Date.now()
     const matches = digestsEqual(digestOf(pepper, parts.secret), row?.secret_digest ?? DUMMY_DIGEST)
     if (row === undefined || !matches) return undefined
-    if (row.revoked_at !== null || (row.expires_at !== null && row.expires_at.getTime() <= fetchedAt))
-      return undefined
+    if (row.revoked_at !== null || isExpired(row, fetchedAt)) return undefined
     // Cached from before the row was read: never more than cacheTtlMs stale.
     return { row, principal: principalOf(row) }
   }
@@ -186,7 +190,7 @@ export function createApiKeysService(store: ApiKeysStore, options: ApiKeysServic
     verify(key: string): Principal | undefined | Promise<Principal | undefined> {
       const now = Date.now()
       const hit = verified.get(key)
-      if (hit !== undefined && (hit.row.expires_at === null || hit.row.expires_at.getTime() > now)) {
+      if (hit !== undefined && !isExpired(hit.row, now)) {
         uses.set(hit.row.public_id, now)
         return hit.principal
       }

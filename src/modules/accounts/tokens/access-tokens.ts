@@ -30,8 +30,9 @@ export interface AccessClaims {
 const TOKEN_TYPE = 'at+jwt'
 const REQUIRED_CLAIMS = ['iss', 'aud', 'sub', 'exp', 'iat', 'nbf', 'jti', 'scope', 'sid', 'ver']
 
-/** jose, loaded by the first token signed or verified rather than at every worker's start. */
-const loadJose = () => import('jose')
+/** jose, loaded by the first token signed or verified rather than at every worker's start (then kept). */
+let jose: Promise<typeof import('jose')> | undefined
+const loadJose = () => (jose ??= import('jose'))
 
 export function createAccessTokens(keyring: Keyring, options: AccessTokenOptions) {
   const { issuer, audience, ttlS, clockSkewS } = options
