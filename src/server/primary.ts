@@ -66,7 +66,7 @@ export async function runPrimary(
     const workerEnv: Record<string, string> = {}
     // With LOG_FILE this process writes the file for every worker: their stdout comes here (worker-output.ts).
     if (config.log.file !== undefined) {
-      const output = collectWorkerOutput(cluster, processLogger.writeLines)
+      const output = collectWorkerOutput(cluster, processLogger, logger)
       // Registered first, so closed last: after the workers have exited, their last lines are in.
       resources.add('worker output', () => output.drained())
     }

@@ -12,8 +12,26 @@ export interface WorkerOutput {
   drained(): Promise<void>
 }
 
-/** Forks from now on pipe their output to this process; `writeLines` receives whole lines. */
-export function collectWorkerOutput(cluster: Cluster, writeLines: (lines: string) => void): WorkerOutput {
+/** Where the workers' lines go: the primary's own log (logger.ts ProcessLogger). */
+export interface LineSink {
+  /** false: behind; the worker's pipe is paused until `whenWritable` resolves. */
+  writeLines(lines: string): boolean
+  whenWritable(): Promise<void>
+}
+
+/** A backlog that never drains (a destination gone) must not stop a worker's output for good. */
+const RESUME_AFTER_MS = 1000
+
+/**
+ * Forks from now on pipe their output to this process, which hands whole lines to `sink`. While the sink is
+ * behind, the worker's pipe is paused, so a slow disk holds lines back in the worker (and its pipe) rather
+ * than growing this process's buffers without bound.
+ */
+export function collectWorkerOutput(
+  cluster: Cluster,
+  sink: LineSink,
+  log: { warn(details: object, message: string): void },
+): WorkerOutput {
   cluster.setupPrimary({ silent: true })
   const open = new Set<Promise<void>>()
   cluster.on('fork', (worker: Worker) => {
@@ -28,12 +46,19 @@ export function collectWorkerOutput(cluster: Cluster, writeLines: (lines: string
         partial += chunk
         return
       }
-      writeLines(partial + chunk.slice(0, end + 1))
+      const writable = sink.writeLines(partial + chunk.slice(0, end + 1))
       partial = chunk.slice(end + 1)
+      if (writable) return
+      stdout.pause()
+      const guard = setTimeout(() => stdout.resume(), RESUME_AFTER_MS)
+      void sink.whenWritable().then(() => {
+        clearTimeout(guard)
+        stdout.resume()
+      })
     })
     const ended = new Promise<void>((resolve) => {
       stdout.once('close', () => {
-        if (partial !== '') writeLines(`${partial}\n`)
+        if (partial !== '') sink.writeLines(`${partial}\n`)
         open.delete(ended)
         resolve()
       })
@@ -46,7 +71,10 @@ export function collectWorkerOutput(cluster: Cluster, writeLines: (lines: string
       const bound = new Promise<void>((resolve) => {
         timer = setTimeout(resolve, DRAIN_TIMEOUT_MS)
       })
-      await Promise.race([Promise.all(open), bound])
+      const all = Promise.all(open).then(() => true)
+      if (!(await Promise.race([all, bound.then(() => false)]))) {
+        log.warn({ workers: open.size }, 'worker output not drained: their last lines may be missing')
+      }
       clearTimeout(timer)
     },
   }

@@ -120,11 +120,7 @@ export function createDeadlineStep(handlerTimeoutMs: number): RequestStep {
  * longer than LOG_SLOW_REQUEST_MS.
  */
 export function createAccessLineStep(options: AccessLogOptions): ResponseStep {
-  const settings: AccessLogOptions = {
-    slowRequestMs: options.slowRequestMs,
-    accessSampleRate: options.accessSampleRate,
-  }
   return function logAccess(request, reply, config) {
-    writeAccessLine(request, reply, settings, config.url)
+    writeAccessLine(request, reply, options, config.url)
   }
 }

@@ -13,6 +13,11 @@ export function markRequestStart(request: FastifyRequest): void {
   request.socketBytesAtStart = request.raw.socket?.bytesWritten ?? 0
 }
 
+/** Bytes the response put on the socket (headers and body): for the access line and the size metric. */
+export function responseBytesOf(request: FastifyRequest): number {
+  return (request.raw.socket?.bytesWritten ?? 0) - request.socketBytesAtStart
+}
+
 /** When access lines are written: LOG_SLOW_REQUEST_MS and LOG_ACCESS_SAMPLE_RATE. */
 export interface AccessLogOptions {
   slowRequestMs: number
@@ -42,7 +47,7 @@ export function writeAccessLine(
     route: route ?? null,
     status: reply.statusCode,
     duration_ms: durationMs,
-    response_bytes: (request.raw.socket?.bytesWritten ?? 0) - request.socketBytesAtStart,
+    response_bytes: responseBytesOf(request),
     remote_addr: request.ip,
     ...(request.problem === null ? {} : request.problem),
     ...(slow ? { slow: true } : {}),

@@ -1,7 +1,8 @@
 // The process logger: JSON lines in production, coloured single lines in development; secrets redacted.
+import { once } from 'node:events'
 import pino, { type Logger } from 'pino'
 import type { LogConfig } from '../config/config.ts'
-import { openRotatingFile, type RotatingFile } from './rotating-file.ts'
+import { drainOf, openRotatingFile, type RotatingFile } from './rotating-file.ts'
 
 /** Field names whose values are never written, at any depth we log (headers, bodies, errors). */
 const SECRET_FIELDS = [
@@ -58,9 +59,11 @@ export interface ProcessLogger {
   flush: () => Promise<void>
   /**
    * Writes whole lines other processes logged (a primary's workers) where this logger writes: stdout
-   * and/or the log file.
+   * and/or the log file. false: a destination is behind; wait for `whenWritable` before writing more.
    */
-  writeLines: (lines: string) => void
+  writeLines: (lines: string) => boolean
+  /** Resolves once every destination has written out its backlog. */
+  whenWritable: () => Promise<void>
   /** Opens the log file again (SIGUSR2, after logrotate moved it); nothing without a log file. */
   reopenFile: () => void
 }
@@ -97,6 +100,7 @@ export function createLogger(
       logger,
       flush: async () => undefined,
       writeLines: (lines) => destination.write(lines),
+      whenWritable: () => once(destination, 'drain').then(() => undefined),
       reopenFile,
     }
   }
@@ -116,6 +120,7 @@ export function createLogger(
     return {
       logger,
       writeLines: (lines) => process.stdout.write(lines),
+      whenWritable: () => once(process.stdout, 'drain').then(() => undefined),
       reopenFile,
       // The transport's worker thread does not keep the process alive: without the timer an early exit (a
       // refusal before anything listens) drained the event loop before 'close' and Node exited 13. It also
@@ -141,6 +146,9 @@ export function createLogger(
   return {
     logger,
     writeLines: (lines) => stream.write(lines),
+    whenWritable: async () => {
+      await Promise.all([stdout === undefined ? undefined : drainOf(stdout), file?.whenDrained()])
+    },
     reopenFile: () => file?.reopen(),
     flush: async () => {
       stdout?.flushSync()
@@ -153,15 +161,19 @@ const reopenFile = () => undefined
 
 /** Where the lines go: stdout, the file, or both (a plain object: pino only calls write). */
 function teeOf(
-  stdout: pino.DestinationStream | undefined,
+  stdout: ReturnType<typeof pino.destination> | undefined,
   file: RotatingFile | undefined,
-): pino.DestinationStream {
-  if (file === undefined) return stdout ?? pino.destination({ dest: 1, sync: false })
+): { write(chunk: string): boolean } {
+  if (file === undefined) {
+    if (stdout === undefined) throw new Error('a log needs stdout or a file')
+    return stdout
+  }
   if (stdout === undefined) return file
   return {
     write(chunk: string) {
-      stdout.write(chunk)
-      file.write(chunk)
+      // Both written, whatever the first answers; false when either is behind.
+      const toStdout = stdout.write(chunk)
+      return file.write(chunk) && toStdout
     },
   }
 }

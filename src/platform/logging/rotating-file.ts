@@ -15,6 +15,8 @@ export interface RotatingFile {
   reopen(): void
   /** Writes out what is buffered, synchronously: before the process exits. */
   flushSync(): void
+  /** Resolves once the file's stream has written out what it had buffered (after a write returned false). */
+  whenDrained(): Promise<void>
 }
 
 type Stream = ReturnType<typeof pino.destination>
@@ -75,6 +77,8 @@ export function openRotatingFile(config: LogFileConfig, now: () => number = Date
       for (const each of finishing) flushFinishing(each)
       stream.flushSync()
     },
+    // The stream of now: one rotated away meanwhile ends, which also settles the wait.
+    whenDrained: () => drainOf(stream),
   }
 }
 
@@ -87,6 +91,19 @@ function openStream(path: string): Stream {
     closeSync(fd)
     throw error
   }
+}
+
+/** Resolves at the stream's next 'drain' (its buffer written out) or 'close'. */
+export function drainOf(stream: Stream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done)
+      stream.off('close', done)
+      resolve()
+    }
+    stream.once('drain', done)
+    stream.once('close', done)
+  })
 }
 
 /** A stream being ended may have closed its file meanwhile: then it has written everything. */

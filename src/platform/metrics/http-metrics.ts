@@ -4,6 +4,7 @@
 // methods or `OTHER`, status codes 100–599), so no client can grow the series count, whatever URLs it sends.
 import { Counter, Histogram, type Registry } from 'prom-client'
 import type { ResponseStep } from '../http/steps.ts'
+import { responseBytesOf } from '../logging/access-log.ts'
 
 /** The route label of a request no route matched (404, 405): never the raw URL. */
 export const UNMATCHED_ROUTE = '__unmatched__'
@@ -116,7 +117,7 @@ export function createHttpMetricsStep(registry: Registry): ResponseStep {
     }
     series.requests.inc()
     series.duration.observe(reply.elapsedTime / 1000)
-    series.size.observe((request.raw.socket?.bytesWritten ?? 0) - request.socketBytesAtStart)
+    series.size.observe(responseBytesOf(request))
     if (request.problem !== null) countError(request.problem.error_code, status)
   }
 }
