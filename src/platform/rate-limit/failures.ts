@@ -20,6 +20,14 @@ export function callerOf(request: FastifyRequest): string {
     : `user:${principal.id}`
 }
 
+/** Whether the request names a credential (header or cookie): then its caller is not its IP. */
+function carriesCredentials(request: FastifyRequest): boolean {
+  const { headers } = request
+  return (
+    headers.authorization !== undefined || headers['x-api-key'] !== undefined || headers.cookie !== undefined
+  )
+}
+
 export interface FailureThrottleOptions {
   policy: RatePolicy
   store: RateStore
@@ -72,14 +80,7 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
    */
   const beforeGate: RequestStep = (request, reply) => {
     if (blocked === undefined || blocked.size === 0) return false
-    const { headers } = request
-    if (
-      headers.authorization !== undefined ||
-      headers['x-api-key'] !== undefined ||
-      headers.cookie !== undefined
-    ) {
-      return false
-    }
+    if (carriesCredentials(request)) return false
     const refused = refusalFor(`ip:${request.ip}`)
     if (refused === undefined) return false
     sendProblem(request, reply, refused)
@@ -91,6 +92,10 @@ export function createFailureThrottle(options: FailureThrottleOptions) {
     const status = reply.statusCode
     if (status !== 401 && status !== 404) return
     if (config.url !== undefined && exempt.has(config.url)) return
+    // A rejected credential would count against its IP, whose requests with credentials are never refused
+    // here: only its credential-less neighbours (a NAT) would be. The gate's lock-out counts those instead.
+    if ((request.principal === null || request.principal.kind === 'anonymous') && carriesCredentials(request))
+      return
     const caller = callerOf(request)
     const decision = store.take(`${policy.name}:${caller}`, policy)
     if (decision instanceof Promise) {

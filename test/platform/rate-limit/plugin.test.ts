@@ -126,6 +126,20 @@ describe('rate limiting', () => {
     assertProblem(await from(), 429, 'RATE_LIMITED')
   })
 
+  it('does not count rejected credentials against their IP, whose clients without credentials stay served', async (t) => {
+    const { anonymous } = await buildTestApp(t, { RATE_LIMIT_FAILURES: '3/1m' })
+    const badKey = `bk_${'0'.repeat(16)}_${'A'.repeat(43)}`
+    for (let count = 0; count < 4; count++) {
+      const answer = await anonymous({
+        url: CHEAP,
+        remoteAddress: '192.0.2.50',
+        headers: { 'x-api-key': badKey },
+      })
+      assertProblem(answer, 401, 'CREDENTIALS_INVALID')
+    }
+    assert.equal((await anonymous({ url: '/', remoteAddress: '192.0.2.50' })).statusCode, 200)
+  })
+
   it('throttles a key that enumerates ids: after its 404s, every request of that key is refused', async (t) => {
     const { app } = await buildTestApp(t, { RATE_LIMIT_FAILURES: '3/1m' })
     const other = await app.accounts.apiKeys.create('cli', { name: 'other', scopes: ['plans:read'] })
